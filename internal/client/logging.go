@@ -1,0 +1,111 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Logger receives the client's request and response logs. The provider
+// connects it to tflog; the client itself stays free of Terraform.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+
+// Redacted replaces every secret in logs.
+const Redacted = "[REDACTED]"
+
+// secretWords mark a header, form field or JSON key whose value is a secret.
+var secretWords = []string{"authorization", "token", "password", "secret", "cookie", "api-key", "apikey"}
+
+// IsSecretKey reports whether a field named key carries a secret.
+func IsSecretKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, w := range secretWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// RedactHeaders returns a copy of h as a flat map with secrets redacted.
+func RedactHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		if IsSecretKey(k) {
+			out[k] = Redacted
+			continue
+		}
+		out[k] = strings.Join(v, ", ")
+	}
+	return out
+}
+
+// RedactBody returns body as loggable text with secret values replaced.
+// JSON bodies are redacted key by key at any depth, form bodies field by
+// field; anything else is returned only when it does not look like it holds
+// a secret.
+func RedactBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	ct := strings.ToLower(contentType)
+	trimmed := strings.TrimSpace(string(body))
+	if strings.Contains(ct, "json") || strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		var v any
+		if err := json.Unmarshal(body, &v); err == nil {
+			out, err := json.Marshal(redactValue(v))
+			if err == nil {
+				return string(out)
+			}
+		}
+	}
+	if strings.Contains(ct, "x-www-form-urlencoded") {
+		if form, err := url.ParseQuery(trimmed); err == nil {
+			for k := range form {
+				if IsSecretKey(k) {
+					form[k] = []string{Redacted}
+				}
+			}
+			return form.Encode()
+		}
+	}
+	if IsSecretKey(trimmed) {
+		return Redacted
+	}
+	const maxLog = 8192
+	if len(trimmed) > maxLog {
+		return trimmed[:maxLog] + "…"
+	}
+	return trimmed
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, inner := range t {
+			if IsSecretKey(k) {
+				t[k] = Redacted
+				continue
+			}
+			t[k] = redactValue(inner)
+		}
+		return t
+	case []any:
+		for i := range t {
+			t[i] = redactValue(t[i])
+		}
+		return t
+	default:
+		return v
+	}
+}

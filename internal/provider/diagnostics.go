@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+)
+
+// describeAPIError turns a client error into a diagnostic summary and a
+// detail a person can act on: the platform's own message, the status, the
+// request id and what to do next.
+func describeAPIError(summary string, err error) (string, string) {
+	var missing *client.MissingCredentialsError
+	if errors.As(err, &missing) {
+		return summary, fmt.Sprintf("The provider has no credentials for the LiveChat %s API. To fix it, %s.", missing.API, missing.Hint)
+	}
+	apiErr, ok := client.AsAPIError(err)
+	if !ok {
+		return summary, "The request to the LiveChat platform failed: " + err.Error() +
+			"\n\nCheck the network and the provider's endpoints; the request was retried up to max_retries times."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The LiveChat %s API answered %d %s", apiErr.API, apiErr.Status, http.StatusText(apiErr.Status))
+	if apiErr.Message != "" {
+		fmt.Fprintf(&b, ": %s", apiErr.Message)
+	}
+	b.WriteString(".")
+	if apiErr.Code != "" {
+		fmt.Fprintf(&b, "\nError code: %s.", apiErr.Code)
+	}
+	if apiErr.RequestID != "" {
+		fmt.Fprintf(&b, "\nRequest ID: %s (quote it to LiveChat support).", apiErr.RequestID)
+	}
+	if next := nextStep(apiErr); next != "" {
+		b.WriteString("\n\n")
+		b.WriteString(next)
+	}
+	return summary, b.String()
+}
+
+func nextStep(e *client.APIError) string {
+	switch {
+	case e.Status == http.StatusUnauthorized && e.API == client.APIPartners:
+		return "Check partner_token (or LIVECHAT_PARTNER_TOKEN): the Partner Program API takes its own API token, not an OAuth token."
+	case e.Status == http.StatusUnauthorized:
+		return "Check the credentials: access_token (LIVECHAT_ACCESS_TOKEN) expires after 8 hours; a pipeline should use the oauth block with a refresh token."
+	case e.Status == http.StatusForbidden:
+		return "The credentials are valid but not allowed to do this: check the token's scopes (billing_manage, billing--all:rw for HelpDesk, ledger_read for the ledger) or the object's owner."
+	case e.Status == http.StatusNotFound:
+		return "The object does not exist (any more) or belongs to another account or product."
+	case e.Status == http.StatusConflict:
+		return "The object already exists; import it into Terraform instead of creating it."
+	case e.Status == http.StatusUnprocessableEntity:
+		return "The platform refused the change in the object's current state."
+	case e.Status == http.StatusTooManyRequests:
+		return "The platform is rate limiting the provider: lower requests_per_second or raise max_retries, then run again."
+	case e.Status >= 500:
+		return "The platform failed; the request was retried up to max_retries times. Try again later."
+	case e.Status == http.StatusBadRequest:
+		return "Correct the value named in the message and run again."
+	}
+	return ""
+}
+
+// addAPIError appends an error diagnostic for err.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	s, d := describeAPIError(summary, err)
+	diags.AddError(s, d)
+}

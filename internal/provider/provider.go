@@ -1,0 +1,491 @@
+// Package provider implements the livechat Terraform provider on
+// terraform-plugin-framework. Every API call goes through internal/client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+)
+
+// Environment variables read when an attribute is not set in the configuration.
+const (
+	EnvAccessToken     = "LIVECHAT_ACCESS_TOKEN"
+	EnvClientID        = "LIVECHAT_CLIENT_ID"
+	EnvClientSecret    = "LIVECHAT_CLIENT_SECRET"
+	EnvRefreshToken    = "LIVECHAT_REFRESH_TOKEN"
+	EnvPAT             = "LIVECHAT_PAT"
+	EnvAccountID       = "LIVECHAT_ACCOUNT_ID"
+	EnvPartnerToken    = "LIVECHAT_PARTNER_TOKEN"
+	EnvPartnerPassword = "LIVECHAT_PARTNER_PASSWORD"
+	EnvProduct         = "LIVECHAT_PRODUCT"
+	EnvAPIURL          = "LIVECHAT_API_URL"
+)
+
+// Billing products (the <product> path segment).
+const (
+	ProductLiveChat = "livechat"
+	ProductHelpDesk = "helpdesk"
+)
+
+var _ provider.ProviderWithConfigValidators = &livechatProvider{}
+
+// New returns a provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &livechatProvider{version: version}
+	}
+}
+
+type livechatProvider struct {
+	version string
+}
+
+type providerModel struct {
+	AccessToken         types.String         `tfsdk:"access_token"`
+	OAuth               *oauthModel          `tfsdk:"oauth"`
+	PersonalAccessToken types.String         `tfsdk:"personal_access_token"`
+	AccountID           types.String         `tfsdk:"account_id"`
+	PartnerToken        types.String         `tfsdk:"partner_token"`
+	PartnerPassword     types.String         `tfsdk:"partner_password"`
+	Product             types.String         `tfsdk:"product"`
+	Endpoints           *endpointsModel      `tfsdk:"endpoints"`
+	MaxRetries          types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout      timetypes.GoDuration `tfsdk:"request_timeout"`
+	RequestsPerSecond   types.Float64        `tfsdk:"requests_per_second"`
+}
+
+type oauthModel struct {
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	RefreshToken types.String `tfsdk:"refresh_token"`
+}
+
+type endpointsModel struct {
+	Billing          types.String `tfsdk:"billing"`
+	Partners         types.String `tfsdk:"partners"`
+	Accounts         types.String `tfsdk:"accounts"`
+	DeveloperConsole types.String `tfsdk:"developer_console"`
+}
+
+// providerData is what Configure hands to every resource, data source and
+// ephemeral resource.
+type providerData struct {
+	client *client.Client
+	// product is the default billing product segment.
+	product string
+	// oauth is the configured refresh-token grant, if any.
+	oauth *client.OAuthConfig
+}
+
+func (p *livechatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "livechat"
+	resp.Version = p.version
+}
+
+func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The `livechat` provider manages billing on the LiveChat (Text) platform: " +
+			"Billing API charges, Partner Program campaigns and client subscriptions, and Developer Console " +
+			"in-app upgrades. Choose one way to authenticate to Billing and the Developer Console " +
+			"(`access_token`, `oauth` or `personal_access_token` with `account_id`); the Partner Program API " +
+			"uses `partner_token`. Credentials are needed only by the objects that use that API.",
+		Attributes: map[string]schema.Attribute{
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "OAuth access token sent as `Authorization: Bearer` to the Billing API and the " +
+					"Developer Console. Access tokens live 8 hours; pipelines should prefer `oauth`. " +
+					"Falls back to `" + EnvAccessToken + "`. Conflicts with `oauth` and `personal_access_token`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"personal_access_token": schema.StringAttribute{
+				MarkdownDescription: "Personal Access Token, sent with `account_id` as HTTP Basic credentials. " +
+					"Falls back to `" + EnvPAT + "`. Requires `account_id`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "The LiveChat account ID that owns `personal_access_token`. Falls back to `" + EnvAccountID + "`.",
+				Optional:            true,
+			},
+			"partner_token": schema.StringAttribute{
+				MarkdownDescription: "Partner Program API token (not an OAuth token), needed by partner campaigns, " +
+					"coupons, earnings and client subscriptions. Falls back to `" + EnvPartnerToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"partner_password": schema.StringAttribute{
+				MarkdownDescription: "The partner account's password, which the platform requires to close a partner " +
+					"client subscription. Falls back to `" + EnvPartnerPassword + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"product": schema.StringAttribute{
+				MarkdownDescription: "Default billing product for charges: `livechat` or `helpdesk` (HelpDesk tokens need " +
+					"the `billing--all:rw` scope). Defaults to `livechat`; falls back to `" + EnvProduct + "`. " +
+					"Changing it does not move existing charges: they keep the product they were created for.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a failed request is retried (reads and state changes on 429, 5xx " +
+					"and network errors; creating requests only when the platform provably did not act). Defaults to `4`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				CustomType: timetypes.GoDurationType{},
+				MarkdownDescription: "The longest one API call may take, retries and waits included, as a Go duration " +
+					"such as `30s` or `2m`. Defaults to `30s`.",
+				Optional: true,
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: "Client-side limit on requests per second across all APIs; `0` (the default) means no limit.",
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"oauth": schema.SingleNestedBlock{
+				MarkdownDescription: "Authenticate without a browser: the stored refresh token is exchanged once per " +
+					"provider run at the accounts `/v2/token` endpoint for an access token. If the platform answers " +
+					"with a new refresh token the provider warns, because the old one may stop working. Each attribute " +
+					"falls back to its environment variable. Conflicts with `access_token` and `personal_access_token`.",
+				Attributes: map[string]schema.Attribute{
+					"client_id": schema.StringAttribute{
+						MarkdownDescription: "OAuth client ID of your Developer Console app. Falls back to `" + EnvClientID + "`.",
+						Optional:            true,
+					},
+					"client_secret": schema.StringAttribute{
+						MarkdownDescription: "OAuth client secret. Falls back to `" + EnvClientSecret + "`.",
+						Optional:            true,
+						Sensitive:           true,
+					},
+					"refresh_token": schema.StringAttribute{
+						MarkdownDescription: "A refresh token issued to the client. Falls back to `" + EnvRefreshToken + "`.",
+						Optional:            true,
+						Sensitive:           true,
+					},
+				},
+			},
+			"endpoints": schema.SingleNestedBlock{
+				MarkdownDescription: "Base URLs of the platform's APIs, for proxies and the sandbox. `" + EnvAPIURL + "` " +
+					"points all four at one address (the `livechat-sandbox`). Plain `http://` is accepted only for a " +
+					"loopback address.",
+				Attributes: map[string]schema.Attribute{
+					"billing": schema.StringAttribute{
+						MarkdownDescription: "Billing API base URL. Defaults to `" + client.DefaultBillingURL + "`.",
+						Optional:            true,
+						Validators:          []validator.String{endpointValidator{}},
+					},
+					"partners": schema.StringAttribute{
+						MarkdownDescription: "Partner Program API base URL. Defaults to `" + client.DefaultPartnersURL + "`.",
+						Optional:            true,
+						Validators:          []validator.String{endpointValidator{}},
+					},
+					"accounts": schema.StringAttribute{
+						MarkdownDescription: "Accounts (OAuth) API base URL. Defaults to `" + client.DefaultAccountsURL + "`.",
+						Optional:            true,
+						Validators:          []validator.String{endpointValidator{}},
+					},
+					"developer_console": schema.StringAttribute{
+						MarkdownDescription: "Developer Console API base URL (in-app upgrades). Defaults to `" + client.DefaultDeveloperConsoleURL + "`.",
+						Optional:            true,
+						Validators:          []validator.String{endpointValidator{}},
+					},
+				},
+			},
+		},
+	}
+}
+
+// ConfigValidators reject two ways of authenticating at plan time.
+func (p *livechatProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(path.MatchRoot("access_token"), path.MatchRoot("oauth")),
+		providervalidator.Conflicting(path.MatchRoot("access_token"), path.MatchRoot("personal_access_token")),
+		providervalidator.Conflicting(path.MatchRoot("oauth"), path.MatchRoot("personal_access_token")),
+		providervalidator.RequiredTogether(path.MatchRoot("personal_access_token"), path.MatchRoot("account_id")),
+	}
+}
+
+func (p *livechatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if unknown := unknownProviderAttributes(cfg); len(unknown) > 0 {
+		// The values come from resources not yet created; objects that need
+		// the client report it when they are used.
+		resp.Diagnostics.AddWarning("Provider configuration not yet known",
+			"The livechat provider's "+strings.Join(unknown, ", ")+" depend on values known only after apply, "+
+				"so the provider cannot call the platform during this plan.")
+		return
+	}
+
+	ccfg, oauth, diags := buildClientConfig(cfg, p.version)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ccfg.Logger = tflogLogger{}
+	for _, secret := range []string{ccfg.AccessToken, ccfg.PersonalAccessToken, ccfg.PartnerToken, ccfg.PartnerPassword} {
+		if secret != "" {
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
+	c, err := client.New(ccfg.Config)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		return
+	}
+	if oauth != nil {
+		tok, err := c.ExchangeRefreshToken(ctx)
+		if err != nil {
+			summary, detail := describeAPIError("Unable to exchange the OAuth refresh token", err)
+			resp.Diagnostics.AddAttributeError(path.Root("oauth").AtName("refresh_token"), summary, detail+
+				"\n\nCheck oauth.client_id, oauth.client_secret and oauth.refresh_token (or "+EnvClientID+", "+
+				EnvClientSecret+", "+EnvRefreshToken+"); a refresh token that was rotated or revoked must be replaced.")
+			return
+		}
+		if d := rotatedRefreshTokenWarning(oauth.RefreshToken, tok.RefreshToken); d != nil {
+			resp.Diagnostics.Append(d)
+		}
+	}
+	data := &providerData{client: c, product: ccfg.product, oauth: oauth}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+}
+
+// rotatedRefreshTokenWarning warns when the accounts service answered with
+// a refresh token other than the one configured. The new token is a secret,
+// so the warning never includes it.
+func rotatedRefreshTokenWarning(configured, returned string) diag.Diagnostic {
+	if returned == "" || returned == configured {
+		return nil
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("oauth").AtName("refresh_token"),
+		"The OAuth refresh token was rotated",
+		"The accounts service issued a new refresh token while exchanging the configured one, and the old one may "+
+			"stop working. Obtain a fresh refresh token (for example through the livechat_access_token ephemeral "+
+			"resource's refresh_token) and store it where the pipeline reads "+EnvRefreshToken+" before the next run.")
+}
+
+func unknownProviderAttributes(cfg providerModel) []string {
+	var out []string
+	check := func(name string, v interface{ IsUnknown() bool }) {
+		if v.IsUnknown() {
+			out = append(out, name)
+		}
+	}
+	check("access_token", cfg.AccessToken)
+	check("personal_access_token", cfg.PersonalAccessToken)
+	check("account_id", cfg.AccountID)
+	check("partner_token", cfg.PartnerToken)
+	check("partner_password", cfg.PartnerPassword)
+	check("product", cfg.Product)
+	check("max_retries", cfg.MaxRetries)
+	check("request_timeout", cfg.RequestTimeout)
+	check("requests_per_second", cfg.RequestsPerSecond)
+	if cfg.OAuth != nil {
+		check("oauth.client_id", cfg.OAuth.ClientID)
+		check("oauth.client_secret", cfg.OAuth.ClientSecret)
+		check("oauth.refresh_token", cfg.OAuth.RefreshToken)
+	}
+	if cfg.Endpoints != nil {
+		check("endpoints.billing", cfg.Endpoints.Billing)
+		check("endpoints.partners", cfg.Endpoints.Partners)
+		check("endpoints.accounts", cfg.Endpoints.Accounts)
+		check("endpoints.developer_console", cfg.Endpoints.DeveloperConsole)
+	}
+	return out
+}
+
+// clientConfig adds the resolved default product to client.Config.
+type clientConfig struct {
+	client.Config
+	product string
+}
+
+// stringOr returns the configured value, else the environment variable.
+func stringOr(v types.String, env string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// buildClientConfig resolves configuration and environment into a client
+// configuration. Configuration wins over the environment attribute by
+// attribute; an authentication mode set in the configuration wins over the
+// environment's.
+func buildClientConfig(cfg providerModel, version string) (clientConfig, *client.OAuthConfig, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out := clientConfig{Config: client.Config{Version: version}}
+
+	// Authentication: which modes does the configuration choose?
+	cfgAccess := !cfg.AccessToken.IsNull()
+	cfgOAuth := cfg.OAuth != nil
+	cfgPAT := !cfg.PersonalAccessToken.IsNull()
+	var oauth *client.OAuthConfig
+	switch {
+	case cfgAccess:
+		out.AccessToken = cfg.AccessToken.ValueString()
+	case cfgOAuth:
+		oauth = &client.OAuthConfig{
+			ClientID:     stringOr(cfg.OAuth.ClientID, EnvClientID),
+			ClientSecret: stringOr(cfg.OAuth.ClientSecret, EnvClientSecret),
+			RefreshToken: stringOr(cfg.OAuth.RefreshToken, EnvRefreshToken),
+		}
+	case cfgPAT:
+		out.PersonalAccessToken = cfg.PersonalAccessToken.ValueString()
+		out.AccountID = stringOr(cfg.AccountID, EnvAccountID)
+	default:
+		// Nothing in the configuration: take the environment, which must
+		// not name two modes either.
+		envAccess := os.Getenv(EnvAccessToken) != ""
+		envOAuth := os.Getenv(EnvRefreshToken) != ""
+		envPAT := os.Getenv(EnvPAT) != ""
+		n := 0
+		for _, b := range []bool{envAccess, envOAuth, envPAT} {
+			if b {
+				n++
+			}
+		}
+		if n > 1 {
+			diags.AddError("Two ways of authenticating are set",
+				"More than one of "+EnvAccessToken+", "+EnvRefreshToken+" and "+EnvPAT+" is set in the environment. "+
+					"Unset all but one, or choose one in the provider configuration (access_token, oauth or personal_access_token).")
+			return out, nil, diags
+		}
+		switch {
+		case envAccess:
+			out.AccessToken = os.Getenv(EnvAccessToken)
+		case envOAuth:
+			oauth = &client.OAuthConfig{
+				ClientID:     os.Getenv(EnvClientID),
+				ClientSecret: os.Getenv(EnvClientSecret),
+				RefreshToken: os.Getenv(EnvRefreshToken),
+			}
+		case envPAT:
+			out.PersonalAccessToken = os.Getenv(EnvPAT)
+			out.AccountID = os.Getenv(EnvAccountID)
+		}
+	}
+	if oauth != nil {
+		for _, f := range []struct{ name, env, val string }{
+			{"client_id", EnvClientID, oauth.ClientID},
+			{"client_secret", EnvClientSecret, oauth.ClientSecret},
+			{"refresh_token", EnvRefreshToken, oauth.RefreshToken},
+		} {
+			if f.val == "" {
+				diags.AddAttributeError(path.Root("oauth").AtName(f.name), "Incomplete oauth configuration",
+					"oauth."+f.name+" is not set. Set it in the oauth block or through "+f.env+".")
+			}
+		}
+		out.OAuth = oauth
+	}
+	if out.PersonalAccessToken != "" && out.AccountID == "" {
+		diags.AddAttributeError(path.Root("account_id"), "Missing account_id",
+			"personal_access_token needs the account it belongs to: set account_id or "+EnvAccountID+".")
+	}
+	out.PartnerToken = stringOr(cfg.PartnerToken, EnvPartnerToken)
+	out.PartnerPassword = stringOr(cfg.PartnerPassword, EnvPartnerPassword)
+
+	out.product = stringOr(cfg.Product, EnvProduct)
+	if out.product == "" {
+		out.product = ProductLiveChat
+	}
+	if out.product != ProductLiveChat && out.product != ProductHelpDesk {
+		diags.AddAttributeError(path.Root("product"), "Invalid product",
+			fmt.Sprintf("product (or %s) must be one of livechat, helpdesk; got %q.", EnvProduct, out.product))
+	}
+
+	// Endpoints: defaults, then LIVECHAT_API_URL, then the endpoints block.
+	out.Endpoints = client.DefaultEndpoints()
+	if all := os.Getenv(EnvAPIURL); all != "" {
+		if _, err := client.ValidateEndpoint(all); err != nil {
+			diags.AddError("Invalid "+EnvAPIURL, EnvAPIURL+": "+err.Error())
+		}
+		out.Endpoints = client.Endpoints{Billing: all, Partners: all, Accounts: all, DeveloperConsole: all}
+	}
+	if e := cfg.Endpoints; e != nil {
+		set := func(dst *string, v types.String) {
+			if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+				*dst = v.ValueString()
+			}
+		}
+		set(&out.Endpoints.Billing, e.Billing)
+		set(&out.Endpoints.Partners, e.Partners)
+		set(&out.Endpoints.Accounts, e.Accounts)
+		set(&out.Endpoints.DeveloperConsole, e.DeveloperConsole)
+	}
+
+	out.MaxRetries = client.DefaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		out.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	out.RequestTimeout = client.DefaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		d, ds := cfg.RequestTimeout.ValueGoDuration()
+		diags.Append(ds...)
+		if d <= 0 || d > time.Hour {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout must be a positive duration of at most 1h, got %q.", cfg.RequestTimeout.ValueString()))
+		}
+		out.RequestTimeout = d
+	}
+	if !cfg.RequestsPerSecond.IsNull() {
+		out.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+	}
+	return out, oauth, diags
+}
+
+func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewLedgerBalanceDataSource,
+	}
+}
+
+// endpointValidator checks an endpoint URL at plan time.
+type endpointValidator struct{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an absolute https URL (http only for a loopback address)"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := client.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL", req.Path.String()+": "+err.Error())
+	}
+}

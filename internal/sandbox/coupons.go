@@ -1,0 +1,24 @@
+package sandbox
+
+import (
+	"net/http"
+	"sort"
+)
+
+// coupon is a Partner Program discount (API.md §2.2).
+type coupon struct {
+	ID    int64  `json:"id"`
+	Label string `json:"label"`
+}
+
+func (s *Server) couponsRoutes() {
+	s.mux.HandleFunc("GET /v2/partners/coupons", s.requirePartner(s.listCoupons))
+}
+
+func (s *Server) listCoupons(w http.ResponseWriter, _ *http.Request) {
+	var out []coupon
+	s.view(func() { out = s.st.coupons.newestFirst() })
+	// Coupons are listed by id, as the platform's example shows.
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	writeJSON(w, http.StatusOK, map[string]any{"result": out})
+}

@@ -1,0 +1,151 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// A table is one kind of stored object, keyed by id. Rows remember the order
+// they were created in so lists can answer newest first. Tables are changed
+// only inside Server.update, which persists every change before the
+// response is written.
+type table[T any] struct {
+	name string
+	rows map[string]*row[T]
+	seq  int64
+}
+
+type row[T any] struct {
+	Seq int64 `json:"seq"`
+	V   *T    `json:"v"`
+}
+
+func newTable[T any](name string) *table[T] {
+	return &table[T]{name: name, rows: map[string]*row[T]{}}
+}
+
+// get returns a copy of the object with id, so callers cannot change stored
+// state outside a transaction.
+func (t *table[T]) get(id string) (T, bool) {
+	r, ok := t.rows[id]
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return *r.V, true
+}
+
+func (t *table[T]) has(id string) bool { _, ok := t.rows[id]; return ok }
+
+func (t *table[T]) len() int { return len(t.rows) }
+
+// newestFirst returns copies of all objects, the most recently created first.
+func (t *table[T]) newestFirst() []T {
+	rs := make([]*row[T], 0, len(t.rows))
+	for _, r := range t.rows {
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Seq > rs[j].Seq })
+	out := make([]T, len(rs))
+	for i, r := range rs {
+		out[i] = *r.V
+	}
+	return out
+}
+
+// put stores v under id within tx and records the change for persistence.
+func (t *table[T]) put(tx *tx, id string, v T) {
+	r, ok := t.rows[id]
+	if !ok {
+		t.seq++
+		r = &row[T]{Seq: t.seq}
+		t.rows[id] = r
+	}
+	val := v
+	r.V = &val
+	tx.record(t.name, id, r)
+}
+
+// del removes id within tx.
+func (t *table[T]) del(tx *tx, id string) {
+	if _, ok := t.rows[id]; !ok {
+		return
+	}
+	delete(t.rows, id)
+	tx.record(t.name, id, nil)
+}
+
+// apply replays one persisted change.
+func (t *table[T]) apply(id string, raw json.RawMessage) error {
+	if raw == nil || string(raw) == "null" {
+		delete(t.rows, id)
+		return nil
+	}
+	var r row[T]
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("table %s, id %s: %w", t.name, id, err)
+	}
+	if r.V == nil {
+		return fmt.Errorf("table %s, id %s: empty row", t.name, id)
+	}
+	t.rows[id] = &r
+	if r.Seq > t.seq {
+		t.seq = r.Seq
+	}
+	return nil
+}
+
+// dump returns every row for snapshots.
+func (t *table[T]) dump() map[string]any {
+	out := make(map[string]any, len(t.rows))
+	for id, r := range t.rows {
+		out[id] = r
+	}
+	return out
+}
+
+// objects returns the stored objects keyed by id (for /_sandbox/state).
+func (t *table[T]) objects() []T { return t.newestFirst() }
+
+func (t *table[T]) reset() {
+	t.rows = map[string]*row[T]{}
+	t.seq = 0
+}
+
+// anyTable is what the store needs of a table regardless of its type.
+type anyTable interface {
+	apply(id string, raw json.RawMessage) error
+	dump() map[string]any
+	reset()
+	len() int
+}
+
+// change is one persisted mutation: the new row of Table/ID, or a deletion
+// when Row is null.
+type change struct {
+	Table string          `json:"t"`
+	ID    string          `json:"k"`
+	Row   json.RawMessage `json:"v"`
+}
+
+// tx collects the changes of one update.
+type tx struct {
+	changes []change
+	err     error
+}
+
+func (x *tx) record(table, id string, r any) {
+	if x == nil {
+		return
+	}
+	var raw json.RawMessage
+	if r != nil {
+		b, err := json.Marshal(r)
+		if err != nil && x.err == nil {
+			x.err = err
+		}
+		raw = b
+	}
+	x.changes = append(x.changes, change{Table: table, ID: id, Row: raw})
+}
