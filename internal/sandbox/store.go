@@ -105,8 +105,8 @@ func (t *table[T]) dump() map[string]any {
 	return out
 }
 
-// objects returns the stored objects keyed by id (for /_sandbox/state).
-func (t *table[T]) objects() []T { return t.newestFirst() }
+// objects returns the stored objects, newest first (for /_sandbox/state).
+func (t *table[T]) objects() any { return t.newestFirst() }
 
 func (t *table[T]) reset() {
 	t.rows = map[string]*row[T]{}
@@ -119,6 +119,7 @@ type anyTable interface {
 	dump() map[string]any
 	reset()
 	len() int
+	objects() any
 }
 
 // change is one persisted mutation: the new row of Table/ID, or a deletion
