@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -47,7 +48,10 @@ const (
 	ProductHelpDesk = "helpdesk"
 )
 
-var _ provider.ProviderWithConfigValidators = &livechatProvider{}
+var (
+	_ provider.ProviderWithConfigValidators   = &livechatProvider{}
+	_ provider.ProviderWithEphemeralResources = &livechatProvider{}
+)
 
 // New returns a provider factory for the given version.
 func New(version string) func() provider.Provider {
@@ -469,6 +473,12 @@ func (p *livechatProvider) Resources(context.Context) []func() resource.Resource
 func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewLedgerBalanceDataSource,
+	}
+}
+
+func (p *livechatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeral,
 	}
 }
 
