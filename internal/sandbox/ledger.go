@@ -54,3 +54,24 @@ func (s *Server) addLedgerEntry(x *tx, name, typ string, value int64) ledgerEntr
 	s.st.ledger.put(x, e.ID, e)
 	return e
 }
+
+// LedgerEntry is a ledger movement as tests see it.
+type LedgerEntry = ledgerEntry
+
+// LedgerEntries returns the ledger, newest first (for tests).
+func (s *Server) LedgerEntries() []LedgerEntry {
+	var out []ledgerEntry
+	s.view(func() { out = s.st.ledger.newestFirst() })
+	return out
+}
+
+// AddLedgerEntry records a movement of value cents at the sandbox clock's
+// now (for tests and benchmarks); refunds and withdrawals are negative.
+func (s *Server) AddLedgerEntry(name, typ string, value int64) (LedgerEntry, error) {
+	var e ledgerEntry
+	err := s.update(func(x *tx) error {
+		e = s.addLedgerEntry(x, name, typ, value)
+		return nil
+	})
+	return e, err
+}

@@ -1,0 +1,120 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+func TestAccLedgerEntriesDataSource_allPagesAndFilters(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	// Enough entries for three pages of 20.
+	for i := range 43 {
+		typ, v := "collection", int64(1000+i)
+		if i%5 == 0 {
+			typ, v = "refund", -int64(100+i)
+		}
+		if _, err := sbx.AddLedgerEntry(fmt.Sprintf("entry %d", i), typ, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := sbx.LedgerEntries()
+	totals := map[string]int64{"collection": 0, "refund": 0, "withdrawal": 0}
+	var net int64
+	var collections int
+	for _, e := range all {
+		totals[e.Type] += e.Value
+		net += e.Value
+		if e.Type == "collection" {
+			collections++
+		}
+	}
+	newest := all[0]
+	// Seeded entries lie 30 days back; a cut-off a day ago keeps only the added ones.
+	since := newest.CreatedAt.Add(-24 * time.Hour).Format(time.RFC3339)
+	var recent int
+	for _, e := range all {
+		if !e.CreatedAt.Before(newest.CreatedAt.Add(-24 * time.Hour)) {
+			recent++
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.providerConfig() + fmt.Sprintf(`
+data "livechat_ledger_entries" "all" {}
+data "livechat_ledger_entries" "collections" {
+  type = "collection"
+}
+data "livechat_ledger_entries" "recent" {
+  since = %q
+}
+`, since),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries"), knownvalue.ListSizeExact(len(all))),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(newest.ID)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("value"), knownvalue.Int64Exact(newest.Value)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("totals"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"collection": knownvalue.Int64Exact(totals["collection"]),
+					"refund":     knownvalue.Int64Exact(totals["refund"]),
+					"withdrawal": knownvalue.Int64Exact(totals["withdrawal"]),
+				})),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("net"), knownvalue.Int64Exact(sbx.LedgerBalance())),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("net"), knownvalue.Int64Exact(net)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("entries"), knownvalue.ListSizeExact(collections)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("totals").AtMapKey("refund"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("net"), knownvalue.Int64Exact(totals["collection"])),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.recent", tfjsonpath.New("entries"), knownvalue.ListSizeExact(recent)),
+			},
+		}},
+	})
+	if n := sbx.RequestCount("GET /v2/ledger/livechat"); n < 3 {
+		t.Fatalf("expected the walk to read at least 3 pages per data source, saw %d requests", n)
+	}
+}
+
+func TestAccLedgerEntriesDataSource_validation(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      sbx.providerConfig() + `data "livechat_ledger_entries" "x" { type = "bonus" }`,
+				ExpectError: regexp.MustCompile(`(?s)type.*value must be one of.*collection.*refund.*withdrawal`),
+			},
+			{
+				Config:      sbx.providerConfig() + `data "livechat_ledger_entries" "x" { since = "yesterday" }`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid RFC3339 String Value`),
+			},
+		},
+	})
+}
+
+func TestFilterLedger(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	entries := []client.LedgerEntry{
+		{ID: "c", Type: "withdrawal", Value: -500, CreatedAt: t0.Add(48 * time.Hour)},
+		{ID: "b", Type: "collection", Value: 900, CreatedAt: t0.Add(24 * time.Hour)},
+		{ID: "a", Type: "collection", Value: 1900, CreatedAt: t0},
+	}
+	got, totals, net := filterLedger(entries, "", t0.Add(24*time.Hour))
+	if len(got) != 2 || got[0].ID != "c" || got[1].ID != "b" {
+		t.Fatalf("since filter: got %+v", got)
+	}
+	if totals["withdrawal"] != -500 || totals["collection"] != 900 || totals["refund"] != 0 || net != 400 {
+		t.Fatalf("totals %v net %d", totals, net)
+	}
+	got, totals, net = filterLedger(entries, "collection", time.Time{})
+	if len(got) != 2 || totals["collection"] != 2800 || totals["withdrawal"] != 0 || net != 2800 {
+		t.Fatalf("type filter: got %+v totals %v net %d", got, totals, net)
+	}
+}
