@@ -88,9 +88,9 @@ func (c upgHTTP) mustCall(want int, method, path string, body any) map[string]an
 	return obj
 }
 
-// devConsoleError returns the message of a Developer Console error envelope
+// upgError returns the message of a Developer Console error envelope
 // {"error":{"type","message"}} and fails when the body has another shape.
-func devConsoleError(t *testing.T, obj map[string]any, raw string) (string, string) {
+func upgError(t *testing.T, obj map[string]any, raw string) (string, string) {
 	t.Helper()
 	e, ok := obj["error"].(map[string]any)
 	if !ok {
@@ -104,7 +104,7 @@ func devConsoleError(t *testing.T, obj map[string]any, raw string) (string, stri
 	return typ, msg
 }
 
-func validUpgrade(overrides map[string]any) map[string]any {
+func upgBody(overrides map[string]any) map[string]any {
 	body := map[string]any{
 		"name":         "Extra Accounts",
 		"description":  "Adds five more agent accounts.",
@@ -123,14 +123,14 @@ func validUpgrade(overrides map[string]any) map[string]any {
 	return body
 }
 
-var upgradeIDPattern = regexp.MustCompile(`^[a-z]{8}$`)
+var upgIDPattern = regexp.MustCompile(`^[a-z]{8}$`)
 
 func TestUpgrades_lifecycle(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
 
-	created := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	created := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	id, _ := created["id"].(string)
-	if !upgradeIDPattern.MatchString(id) {
+	if !upgIDPattern.MatchString(id) {
 		t.Fatalf("id %q is not 8 lowercase letters", id)
 	}
 	for k, want := range map[string]any{
@@ -189,7 +189,7 @@ func TestUpgrades_lifecycle(t *testing.T) {
 		if status != http.StatusNotFound {
 			t.Fatalf("%s after delete: want 404, got %d %s", m, status, raw)
 		}
-		if typ, msg := devConsoleError(t, obj, raw); typ != "not_found" || !strings.Contains(msg, id) {
+		if typ, msg := upgError(t, obj, raw); typ != "not_found" || !strings.Contains(msg, id) {
 			t.Fatalf("%s after delete: %s %s", m, typ, msg)
 		}
 	}
@@ -204,23 +204,23 @@ func TestUpgrades_createValidation(t *testing.T) {
 		body any
 		want string
 	}{
-		"price negative":         {validUpgrade(map[string]any{"price": -1}), "price must be 0 (free) or between 1 and 2000000 cents, got -1"},
-		"price too high":         {validUpgrade(map[string]any{"price": 2000001}), "price must be 0 (free) or between 1 and 2000000 cents, got 2000001"},
-		"price missing":          {validUpgrade(map[string]any{"price": nil}), "price is required"},
-		"price not a number":     {validUpgrade(map[string]any{"price": "ten"}), "price must be a int64"},
-		"name missing":           {validUpgrade(map[string]any{"name": nil}), "name is required"},
-		"name empty":             {validUpgrade(map[string]any{"name": ""}), "name must not be empty"},
-		"name too long":          {validUpgrade(map[string]any{"name": strings.Repeat("n", 65)}), "name must be 1 to 64 characters, got 65"},
-		"description missing":    {validUpgrade(map[string]any{"description": nil}), "description is required"},
-		"description too long":   {validUpgrade(map[string]any{"description": strings.Repeat("d", 201)}), "description must be 1 to 200 characters, got 201"},
-		"webhook_url missing":    {validUpgrade(map[string]any{"webhook_url": nil}), "webhook_url is required"},
-		"webhook_url plain http": {validUpgrade(map[string]any{"webhook_url": "http://example.com/hook"}), "webhook_url must use https"},
-		"webhook_url relative":   {validUpgrade(map[string]any{"webhook_url": "/hook"}), "webhook_url must be an absolute https URL"},
-		"webhook_url ftp":        {validUpgrade(map[string]any{"webhook_url": "ftp://example.com/"}), "webhook_url must be an absolute https URL"},
-		"webhook_secret empty":   {validUpgrade(map[string]any{"webhook_secret": ""}), "webhook_secret must be 1 to 256 characters, got 0"},
-		"type missing":           {validUpgrade(map[string]any{"type": nil}), "type is required"},
-		"type unknown":           {validUpgrade(map[string]any{"type": "many"}), `type must be one of once, quantity; got "many"`},
-		"payment_type unknown":   {validUpgrade(map[string]any{"payment_type": "x"}), `payment_type must be one of organization, account; got "x"`},
+		"price negative":         {upgBody(map[string]any{"price": -1}), "price must be 0 (free) or between 1 and 2000000 cents, got -1"},
+		"price too high":         {upgBody(map[string]any{"price": 2000001}), "price must be 0 (free) or between 1 and 2000000 cents, got 2000001"},
+		"price missing":          {upgBody(map[string]any{"price": nil}), "price is required"},
+		"price not a number":     {upgBody(map[string]any{"price": "ten"}), "price must be a int64"},
+		"name missing":           {upgBody(map[string]any{"name": nil}), "name is required"},
+		"name empty":             {upgBody(map[string]any{"name": ""}), "name must not be empty"},
+		"name too long":          {upgBody(map[string]any{"name": strings.Repeat("n", 65)}), "name must be 1 to 64 characters, got 65"},
+		"description missing":    {upgBody(map[string]any{"description": nil}), "description is required"},
+		"description too long":   {upgBody(map[string]any{"description": strings.Repeat("d", 201)}), "description must be 1 to 200 characters, got 201"},
+		"webhook_url missing":    {upgBody(map[string]any{"webhook_url": nil}), "webhook_url is required"},
+		"webhook_url plain http": {upgBody(map[string]any{"webhook_url": "http://example.com/hook"}), "webhook_url must use https"},
+		"webhook_url relative":   {upgBody(map[string]any{"webhook_url": "/hook"}), "webhook_url must be an absolute https URL"},
+		"webhook_url ftp":        {upgBody(map[string]any{"webhook_url": "ftp://example.com/"}), "webhook_url must be an absolute https URL"},
+		"webhook_secret empty":   {upgBody(map[string]any{"webhook_secret": ""}), "webhook_secret must be 1 to 256 characters, got 0"},
+		"type missing":           {upgBody(map[string]any{"type": nil}), "type is required"},
+		"type unknown":           {upgBody(map[string]any{"type": "many"}), `type must be one of once, quantity; got "many"`},
+		"payment_type unknown":   {upgBody(map[string]any{"payment_type": "x"}), `payment_type must be one of organization, account; got "x"`},
 		"malformed JSON":         {`{"name":`, "invalid JSON"},
 		"empty body":             {"", "the body is empty"},
 	} {
@@ -229,14 +229,14 @@ func TestUpgrades_createValidation(t *testing.T) {
 			if status != http.StatusBadRequest {
 				t.Fatalf("want 400, got %d: %s", status, raw)
 			}
-			if _, msg := devConsoleError(t, obj, raw); !strings.Contains(msg, tc.want) {
+			if _, msg := upgError(t, obj, raw); !strings.Contains(msg, tc.want) {
 				t.Fatalf("message %q does not contain %q", msg, tc.want)
 			}
 		})
 	}
 	// Every problem is reported at once.
-	_, obj, raw := c.call("POST", upgBase, validUpgrade(map[string]any{"price": -5, "type": "many"}))
-	if _, msg := devConsoleError(t, obj, raw); !strings.Contains(msg, "price") || !strings.Contains(msg, "type") {
+	_, obj, raw := c.call("POST", upgBase, upgBody(map[string]any{"price": -5, "type": "many"}))
+	if _, msg := upgError(t, obj, raw); !strings.Contains(msg, "price") || !strings.Contains(msg, "type") {
 		t.Fatalf("want both problems named, got %q", msg)
 	}
 	if n := len(c.mustCall(http.StatusOK, "GET", upgBase, nil)["result"].([]any)); n != 0 {
@@ -260,7 +260,7 @@ func TestUpgrades_createBoundaries(t *testing.T) {
 		"payment_type absent": {"payment_type": nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			obj := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(over))
+			obj := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(over))
 			if name == "payment_type absent" && obj["payment_type"] != "organization" {
 				t.Fatalf("payment_type default: %v", obj["payment_type"])
 			}
@@ -270,13 +270,13 @@ func TestUpgrades_createBoundaries(t *testing.T) {
 
 func TestUpgrades_secretIsWriteOnly(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	given := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(map[string]any{"webhook_secret": "my-own-secret-value"}))
+	given := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(map[string]any{"webhook_secret": "my-own-secret-value"}))
 	if given["webhook_secret"] != "my-own-secret-value" {
 		t.Fatalf("create with a secret returned %v", given["webhook_secret"])
 	}
-	generated := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	generated := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	genSecret := generated["webhook_secret"].(string)
-	other := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	other := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	if other["webhook_secret"] == genSecret {
 		t.Fatal("two generated secrets are equal")
 	}
@@ -304,14 +304,14 @@ func TestUpgrades_secretIsWriteOnly(t *testing.T) {
 
 func TestUpgrades_patch(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	u := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	u := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	path := upgBase + "/" + u["id"].(string)
 
 	status, obj, raw := c.call("PATCH", path, map[string]any{"type": "once"})
 	if status != http.StatusBadRequest {
 		t.Fatalf("type change: want 400, got %d %s", status, raw)
 	}
-	if _, msg := devConsoleError(t, obj, raw); !strings.Contains(msg, "type cannot be changed") {
+	if _, msg := upgError(t, obj, raw); !strings.Contains(msg, "type cannot be changed") {
 		t.Fatalf("type change message: %q", msg)
 	}
 	// Sending the same type is not a change.
@@ -331,7 +331,7 @@ func TestUpgrades_patch(t *testing.T) {
 		if status != http.StatusBadRequest {
 			t.Fatalf("PATCH %s: want 400, got %d %s", body, status, raw)
 		}
-		if _, msg := devConsoleError(t, obj, raw); !strings.Contains(msg, want) {
+		if _, msg := upgError(t, obj, raw); !strings.Contains(msg, want) {
 			t.Fatalf("PATCH %s: message %q lacks %q", body, msg, want)
 		}
 	}
@@ -365,7 +365,7 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 	} {
 		var body any
 		if tc.method == "POST" {
-			body = validUpgrade(nil)
+			body = upgBody(nil)
 		} else if tc.method == "PATCH" {
 			body = map[string]any{"name": "x"}
 		}
@@ -373,7 +373,7 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 		if status != http.StatusNotFound {
 			t.Fatalf("%s %s: want 404, got %d %s", tc.method, tc.path, status, raw)
 		}
-		if _, msg := devConsoleError(t, obj, raw); !strings.Contains(msg, `application "nope" not found`) {
+		if _, msg := upgError(t, obj, raw); !strings.Contains(msg, `application "nope" not found`) {
 			t.Fatalf("%s %s: %q", tc.method, tc.path, msg)
 		}
 	}
@@ -382,7 +382,7 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 	if err := srv.AddApp("second-app", "Second"); err != nil {
 		t.Fatal(err)
 	}
-	u := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	u := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	c.mustCall(http.StatusNotFound, "GET", "/v2/applications/second-app/in-app-upgrades/"+u["id"].(string), nil)
 	if l := c.mustCall(http.StatusOK, "GET", "/v2/applications/second-app/in-app-upgrades", nil); len(l["result"].([]any)) != 0 {
 		t.Fatalf("second app lists another app's upgrade: %v", l)
@@ -396,21 +396,21 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 	}
 	badAuth := c
 	badAuth.auth = "Bearer wrong"
-	if status, obj, raw := badAuth.call("POST", upgBase, validUpgrade(nil)); status != http.StatusUnauthorized || obj["error"] != "invalid_token" {
+	if status, obj, raw := badAuth.call("POST", upgBase, upgBody(nil)); status != http.StatusUnauthorized || obj["error"] != "invalid_token" {
 		t.Fatalf("bad token: %d %s", status, raw)
 	}
 	// Any valid access token will do: no scope is needed.
 	_, scoped := newUpgSandbox(t, sandbox.Options{Scopes: []string{}})
-	scoped.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(nil))
+	scoped.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 
-	status, _, raw = c.call("PUT", upgBase+"/"+u["id"].(string), validUpgrade(nil))
+	status, _, raw = c.call("PUT", upgBase+"/"+u["id"].(string), upgBody(nil))
 	if status != http.StatusMethodNotAllowed {
 		t.Fatalf("PUT: want 405, got %d %s", status, raw)
 	}
 }
 
-// receiver is a webhook endpoint that records what it got.
-type receiver struct {
+// upgReceiver is a webhook endpoint that records what it got.
+type upgReceiver struct {
 	mu      sync.Mutex
 	bodies  [][]byte
 	sigs    []string
@@ -421,8 +421,8 @@ type receiver struct {
 	headers []http.Header
 }
 
-func newReceiver(t *testing.T) *receiver {
-	rc := &receiver{answer: http.StatusOK}
+func newUpgReceiver(t *testing.T) *upgReceiver {
+	rc := &upgReceiver{answer: http.StatusOK}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
@@ -442,13 +442,13 @@ func newReceiver(t *testing.T) *receiver {
 	return rc
 }
 
-func (rc *receiver) set(answer int, reason string) {
+func (rc *upgReceiver) set(answer int, reason string) {
 	rc.mu.Lock()
 	rc.answer, rc.reason = answer, reason
 	rc.mu.Unlock()
 }
 
-func (rc *receiver) last(t *testing.T) (map[string]any, []byte, string) {
+func (rc *upgReceiver) last(t *testing.T) (map[string]any, []byte, string) {
 	t.Helper()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
@@ -463,33 +463,33 @@ func (rc *receiver) last(t *testing.T) (map[string]any, []byte, string) {
 	return m, b, rc.sigs[len(rc.sigs)-1]
 }
 
-func (rc *receiver) count() int {
+func (rc *upgReceiver) count() int {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return len(rc.bodies)
 }
 
-func createHooked(t *testing.T, c upgHTTP, url, typ string, extra map[string]any) (string, string) {
+func upgCreateHooked(t *testing.T, c upgHTTP, url, typ string, extra map[string]any) (string, string) {
 	t.Helper()
 	over := map[string]any{"webhook_url": url, "type": typ}
 	for k, v := range extra {
 		over[k] = v
 	}
-	u := c.mustCall(http.StatusCreated, "POST", upgBase, validUpgrade(over))
+	u := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(over))
 	return u["id"].(string), u["webhook_secret"].(string)
 }
 
-func act(c upgHTTP, id, action string, body any) (int, map[string]any, string) {
+func upgAct(c upgHTTP, id, action string, body any) (int, map[string]any, string) {
 	c.t.Helper()
 	return c.call("POST", "/_sandbox/upgrades/"+id+"/"+action, body)
 }
 
 func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	rc := newReceiver(t)
-	id, secret := createHooked(t, c, rc.srv.URL+"/hook", "quantity", map[string]any{"name": "Extra Accounts"})
+	rc := newUpgReceiver(t)
+	id, secret := upgCreateHooked(t, c, rc.srv.URL+"/hook", "quantity", map[string]any{"name": "Extra Accounts"})
 
-	status, out, raw := act(c, id, "enable", map[string]any{"organization": "Starz", "license": 123456, "quantity": 2})
+	status, out, raw := upgAct(c, id, "enable", map[string]any{"organization": "Starz", "license": 123456, "quantity": 2})
 	if status != http.StatusOK {
 		t.Fatalf("enable: %d %s", status, raw)
 	}
@@ -532,7 +532,7 @@ func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
 
 	// A secret changed by PATCH signs the next webhook.
 	c.mustCall(http.StatusOK, "PATCH", upgBase+"/"+id, map[string]any{"webhook_secret": "rotated"})
-	act(c, id, "disable", map[string]any{"organization": "Starz", "license": "123456", "quantity": 2})
+	upgAct(c, id, "disable", map[string]any{"organization": "Starz", "license": "123456", "quantity": 2})
 	got, body, sig = rc.last(t)
 	if got["type"] != "DISABLE" || sig != sandbox.SignWebhook("rotated", body) {
 		t.Fatalf("disable after rotating the secret: %v, signature %q", got, sig)
@@ -541,12 +541,12 @@ func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
 
 func TestUpgradeWebhook_transactionStable(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	rc := newReceiver(t)
-	id, _ := createHooked(t, c, rc.srv.URL, "quantity", nil)
-	other, _ := createHooked(t, c, rc.srv.URL, "quantity", nil)
+	rc := newUpgReceiver(t)
+	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
+	other, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	txn := func(upgrade, action, org, license string, qty int) string {
 		t.Helper()
-		status, out, raw := act(c, upgrade, action, map[string]any{"organization": org, "license": license, "quantity": qty})
+		status, out, raw := upgAct(c, upgrade, action, map[string]any{"organization": org, "license": license, "quantity": qty})
 		if status != http.StatusOK || out["recorded"] != true {
 			t.Fatalf("%s %s: %d %s", action, upgrade, status, raw)
 		}
@@ -581,8 +581,8 @@ func TestUpgradeWebhook_transactionStable(t *testing.T) {
 
 func TestUpgradeWebhook_quantityRules(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	rc := newReceiver(t)
-	id, _ := createHooked(t, c, rc.srv.URL, "quantity", nil)
+	rc := newUpgReceiver(t)
+	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	who := map[string]any{"organization": "Starz", "license": "123456"}
 	with := func(q int) map[string]any {
 		m := map[string]any{"quantity": q}
@@ -594,7 +594,7 @@ func TestUpgradeWebhook_quantityRules(t *testing.T) {
 	expect := func(action string, q, wantStatus int, wantMsg string) {
 		t.Helper()
 		before := rc.count()
-		status, out, raw := act(c, id, action, with(q))
+		status, out, raw := upgAct(c, id, action, with(q))
 		if status != wantStatus {
 			t.Fatalf("%s %d: want %d, got %d %s", action, q, wantStatus, status, raw)
 		}
@@ -617,7 +617,7 @@ func TestUpgradeWebhook_quantityRules(t *testing.T) {
 	expect("disable", 1, http.StatusConflict, "is not enabled")
 	expect("enable", 0, http.StatusBadRequest, "quantity must be at least 1, got 0")
 
-	once, _ := createHooked(t, c, rc.srv.URL, "once", nil)
+	once, _ := upgCreateHooked(t, c, rc.srv.URL, "once", nil)
 	id = once
 	expect("enable", 2, http.StatusBadRequest, "quantity must be 1 for a once upgrade, got 2")
 	expect("enable", 1, http.StatusOK, "")
@@ -627,7 +627,7 @@ func TestUpgradeWebhook_quantityRules(t *testing.T) {
 	expect("enable", 1, http.StatusOK, "")
 
 	// Quantity defaults to 1.
-	status, out, raw := act(c, once, "disable", who)
+	status, out, raw := upgAct(c, once, "disable", who)
 	if status != http.StatusOK || out["recorded"] != true {
 		t.Fatalf("disable without quantity: %d %s", status, raw)
 	}
@@ -642,24 +642,24 @@ func TestUpgradeWebhook_quantityRules(t *testing.T) {
 		`{"organization":"Starz","license":"1","quantity":-2}`: "quantity must be at least 1, got -2",
 		`nope`: "invalid JSON",
 	} {
-		status, out, raw := act(c, once, "enable", body)
+		status, out, raw := upgAct(c, once, "enable", body)
 		if msg, _ := out["error"].(string); status != http.StatusBadRequest || !strings.Contains(msg, want) {
 			t.Fatalf("enable %s: want 400 %q, got %d %s", body, want, status, raw)
 		}
 	}
-	if status, _, raw := act(c, "zzzzzzzz", "enable", with(1)); status != http.StatusNotFound {
+	if status, _, raw := upgAct(c, "zzzzzzzz", "enable", with(1)); status != http.StatusNotFound {
 		t.Fatalf("unknown upgrade: %d %s", status, raw)
 	}
 }
 
 func TestUpgradeWebhook_receiverRefuses(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	rc := newReceiver(t)
-	id, _ := createHooked(t, c, rc.srv.URL, "quantity", nil)
+	rc := newUpgReceiver(t)
+	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	who := map[string]any{"organization": "Starz", "license": "1", "quantity": 1}
 
 	rc.set(http.StatusUnprocessableEntity, "Your plan does not allow more accounts.\n")
-	status, out, raw := act(c, id, "enable", who)
+	status, out, raw := upgAct(c, id, "enable", who)
 	if status != http.StatusOK {
 		t.Fatalf("a refusal is still a delivery: %d %s", status, raw)
 	}
@@ -669,16 +669,16 @@ func TestUpgradeWebhook_receiverRefuses(t *testing.T) {
 	}
 	// Nothing was recorded, so there is nothing to disable.
 	rc.set(http.StatusOK, "")
-	if status, _, raw := act(c, id, "disable", who); status != http.StatusConflict {
+	if status, _, raw := upgAct(c, id, "disable", who); status != http.StatusConflict {
 		t.Fatalf("disable after a refused enable: want 409, got %d %s", status, raw)
 	}
 	// A 5xx is not recorded either.
 	rc.set(http.StatusInternalServerError, "boom")
-	if _, out, raw := act(c, id, "enable", who); out["recorded"] != false || out["status"] != float64(500) {
+	if _, out, raw := upgAct(c, id, "enable", who); out["recorded"] != false || out["status"] != float64(500) {
 		t.Fatalf("5xx: %s", raw)
 	}
 	rc.set(http.StatusNoContent, "")
-	if _, out, raw := act(c, id, "enable", who); out["recorded"] != true || out["status"] != float64(204) {
+	if _, out, raw := upgAct(c, id, "enable", who); out["recorded"] != true || out["status"] != float64(204) {
 		t.Fatalf("204 counts as accepted: %s", raw)
 	}
 }
@@ -688,8 +688,8 @@ func TestUpgradeWebhook_unreachable(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL
 	dead.Close()
-	id, _ := createHooked(t, c, url, "once", nil)
-	status, out, raw := act(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"})
+	id, _ := upgCreateHooked(t, c, url, "once", nil)
+	status, out, raw := upgAct(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"})
 	if status != http.StatusBadGateway {
 		t.Fatalf("want 502, got %d %s", status, raw)
 	}
@@ -709,8 +709,8 @@ func TestUpgradeWebhook_unreachable(t *testing.T) {
 	defer slow.Close()
 	defer close(release)
 	_, c2 := newUpgSandbox(t, sandbox.Options{WebhookTimeout: 50 * time.Millisecond})
-	id2, _ := createHooked(t, c2, slow.URL, "once", nil)
-	if status, out, raw := act(c2, id2, "enable", map[string]any{"organization": "Starz", "license": "1"}); status != http.StatusBadGateway || out["delivered"] != false {
+	id2, _ := upgCreateHooked(t, c2, slow.URL, "once", nil)
+	if status, out, raw := upgAct(c2, id2, "enable", map[string]any{"organization": "Starz", "license": "1"}); status != http.StatusBadGateway || out["delivered"] != false {
 		t.Fatalf("hanging receiver: %d %s", status, raw)
 	}
 }
@@ -719,8 +719,8 @@ func TestUpgradeWebhook_unreachable(t *testing.T) {
 // can change the upgrade through the API meanwhile.
 func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{WebhookTimeout: 10 * time.Second})
-	rc := newReceiver(t)
-	id, _ := createHooked(t, c, rc.srv.URL, "quantity", nil)
+	rc := newUpgReceiver(t)
+	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	patched := make(chan int, 1)
 	rc.during = func() {
 		req, _ := http.NewRequest("PATCH", c.url+upgBase+"/"+id, strings.NewReader(`{"price":900}`))
@@ -735,7 +735,7 @@ func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 		resp.Body.Close()
 		patched <- resp.StatusCode
 	}
-	status, out, raw := act(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"})
+	status, out, raw := upgAct(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"})
 	if status != http.StatusOK || out["recorded"] != true {
 		t.Fatalf("enable: %d %s", status, raw)
 	}
@@ -751,11 +751,11 @@ func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 // A price change applies to new purchases only.
 func TestUpgradeWebhook_pricePerEnablement(t *testing.T) {
 	_, c := newUpgSandbox(t, sandbox.Options{})
-	rc := newReceiver(t)
-	id, _ := createHooked(t, c, rc.srv.URL, "quantity", map[string]any{"price": 500})
-	_, first, _ := act(c, id, "enable", map[string]any{"organization": "Old", "license": "1"})
+	rc := newUpgReceiver(t)
+	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", map[string]any{"price": 500})
+	_, first, _ := upgAct(c, id, "enable", map[string]any{"organization": "Old", "license": "1"})
 	c.mustCall(http.StatusOK, "PATCH", upgBase+"/"+id, map[string]any{"price": 900})
-	_, second, _ := act(c, id, "enable", map[string]any{"organization": "New", "license": "2"})
+	_, second, _ := upgAct(c, id, "enable", map[string]any{"organization": "New", "license": "2"})
 	if first["price"] != float64(500) || second["price"] != float64(900) {
 		t.Fatalf("recorded prices %v and %v, want 500 and 900", first["price"], second["price"])
 	}
@@ -776,7 +776,7 @@ func TestUpgradeWebhook_pricePerEnablement(t *testing.T) {
 	if ens, _ := state["upgrade_enablements"].([]any); len(ens) != 0 {
 		t.Fatalf("enablements outlive their upgrade: %v", ens)
 	}
-	if status, _, raw := act(c, id, "disable", map[string]any{"organization": "Old", "license": "1"}); status != http.StatusNotFound {
+	if status, _, raw := upgAct(c, id, "disable", map[string]any{"organization": "Old", "license": "1"}); status != http.StatusNotFound {
 		t.Fatalf("disable of a deleted upgrade: %d %s", status, raw)
 	}
 }
@@ -785,9 +785,9 @@ func TestUpgradeWebhook_pricePerEnablement(t *testing.T) {
 func TestUpgrades_persisted(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.jsonl")
 	srv, c := newUpgSandbox(t, sandbox.Options{DataFile: file})
-	rc := newReceiver(t)
-	id, secret := createHooked(t, c, rc.srv.URL, "once", nil)
-	if _, out, raw := act(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
+	rc := newUpgReceiver(t)
+	id, secret := upgCreateHooked(t, c, rc.srv.URL, "once", nil)
+	if _, out, raw := upgAct(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
 		t.Fatalf("enable: %s", raw)
 	}
 	if err := srv.Close(); err != nil {
@@ -798,10 +798,10 @@ func TestUpgrades_persisted(t *testing.T) {
 	c2.mustCall(http.StatusOK, "GET", upgBase+"/"+id, nil)
 	// The enable survived: a second one is refused, the disable is accepted
 	// and signed with the original secret.
-	if status, _, raw := act(c2, id, "enable", map[string]any{"organization": "Starz", "license": "1"}); status != http.StatusConflict {
+	if status, _, raw := upgAct(c2, id, "enable", map[string]any{"organization": "Starz", "license": "1"}); status != http.StatusConflict {
 		t.Fatalf("enable after restart: %d %s", status, raw)
 	}
-	if _, out, raw := act(c2, id, "disable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
+	if _, out, raw := upgAct(c2, id, "disable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
 		t.Fatalf("disable after restart: %s", raw)
 	}
 	if _, body, sig := rc.last(t); sig != sandbox.SignWebhook(secret, body) {
