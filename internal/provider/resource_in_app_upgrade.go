@@ -53,6 +53,9 @@ func (r *inAppUpgradeResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_in_app_upgrade"
 }
 
+// upgradeNotBlank matches text with at least one character that is not a space.
+var upgradeNotBlank = regexp.MustCompile(`\S`)
+
 // upgradeIDSegment matches an id that can stand as one URL path segment.
 var upgradeIDSegment = regexp.MustCompile(`^[^/?#]+$`)
 
@@ -82,18 +85,24 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(upgradeIDSegment, "app_id must be a non-empty app ID without '/', '?' or '#'"),
+					stringvalidator.RegexMatches(upgradeIDSegment, "must be a non-empty app ID without '/', '?' or '#'"),
 				},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The name customers see, 1 to 64 characters. It is the `name` of every webhook.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+				},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "One sentence that tells customers what the upgrade gives them, 1 to 200 characters.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 200)},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 200),
+					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+				},
 			},
 			"webhook_url": schema.StringAttribute{
 				MarkdownDescription: "Where the platform POSTs the JSON webhook `{\"id\",\"transaction\",\"organization\",\"license\",\"name\",\"type\":\"ENABLE|DISABLE\",\"quantity\"}` " +

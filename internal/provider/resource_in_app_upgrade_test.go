@@ -423,13 +423,18 @@ func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 	})
 }
 
-// upgWords builds a regexp that matches the words across Terraform's line wrapping.
-func upgWords(s string) *regexp.Regexp {
-	parts := strings.Fields(s)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
+// upgWords builds a regexp that matches the words across Terraform's line
+// wrapping; further parts may follow after any text.
+func upgWords(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		ws := strings.Fields(part)
+		for j, w := range ws {
+			ws[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(ws, `\s+`)
 	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
 
 func TestAccInAppUpgradeResource_validation(t *testing.T) {
@@ -443,6 +448,8 @@ func TestAccInAppUpgradeResource_validation(t *testing.T) {
 			step(map[string]any{"price": -1}, "Attribute price value must be between 0 and 2000000, got: -1"),
 			step(map[string]any{"price": 2000001}, "Attribute price value must be between 0 and 2000000, got: 2000001"),
 			step(map[string]any{"name": ""}, "Attribute name string length must be between 1 and 64, got: 0"),
+			step(map[string]any{"name": "   "}, "Attribute name must contain a character other than spaces"),
+			step(map[string]any{"description": " "}, "Attribute description must contain a character other than spaces"),
 			step(map[string]any{"name": strings.Repeat("n", 65)}, "Attribute name string length must be between 1 and 64, got: 65"),
 			step(map[string]any{"description": strings.Repeat("d", 201)}, "Attribute description string length must be between 1 and 200, got: 201"),
 			step(map[string]any{"webhook_url": "http://example.com"}, `webhook_url must use https; plain http is allowed only for a loopback host`),
@@ -450,7 +457,7 @@ func TestAccInAppUpgradeResource_validation(t *testing.T) {
 			step(map[string]any{"webhook_secret": ""}, "Attribute webhook_secret string length must be between 1 and 256, got: 0"),
 			step(map[string]any{"type": "many"}, `Attribute type value must be one of: ["once" "quantity"], got: "many"`),
 			step(map[string]any{"payment_type": "x"}, `Attribute payment_type value must be one of: ["organization" "account"], got: "x"`),
-			step(map[string]any{"app_id": "a/b"}, `app_id must be a non-empty app ID without '/', '?' or '#'`),
+			step(map[string]any{"app_id": "a/b"}, `Attribute app_id must be a non-empty app ID without '/', '?' or '#'`),
 			step(map[string]any{"price": nil}, `The argument "price" is required`),
 		},
 	})
@@ -485,8 +492,8 @@ func TestAccInAppUpgradeResource_unknownApp(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: upgradeHCL(sbx, map[string]any{"app_id": "no-such-app"}),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create in-app upgrade.*` +
-				upgWords(`The LiveChat Developer Console API answered 404 Not Found: application "no-such-app" not found`).String()[4:]),
+			ExpectError: upgWords("Unable to create in-app upgrade",
+				`The LiveChat Developer Console API answered 404 Not Found: application "no-such-app" not found`),
 		}},
 	})
 }
