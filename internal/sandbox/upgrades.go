@@ -551,7 +551,9 @@ func (s *Server) upgradeAction(action string) http.HandlerFunc {
 			if action == "ENABLE" {
 				recorded = upgradeEnablement{
 					ID: newID(8), UpgradeID: id, Organization: in.Organization, License: license,
-					Quantity: qty, Price: cur.Price, Transaction: txn, EnabledAt: now,
+					// The price the customer was shown when acting, even if
+					// it changed while the webhook was in flight.
+					Quantity: qty, Price: u.Price, Transaction: txn, EnabledAt: now,
 				}
 			} else {
 				recorded = *match

@@ -742,9 +742,10 @@ func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 	if got := <-patched; got != http.StatusOK {
 		t.Fatalf("PATCH during delivery answered %d", got)
 	}
-	// The price in force when the enable was recorded is the new one.
-	if out["price"] != float64(900) {
-		t.Fatalf("recorded price %v, want 900", out["price"])
+	// The customer bought at the price in force when they acted, before the
+	// change made while the webhook was in flight.
+	if out["price"] != float64(1500) {
+		t.Fatalf("recorded price %v, want 1500", out["price"])
 	}
 }
 
