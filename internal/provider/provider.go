@@ -467,7 +467,9 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 }
 
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewInAppUpgradeResource,
+	}
 }
 
 func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -42,7 +42,7 @@ func (s *Server) dumpState(w http.ResponseWriter, _ *http.Request) {
 	out := map[string]any{}
 	s.view(func() {
 		for name, t := range s.tables {
-			if name == "meta" || name == "tokens" {
+			if name == "meta" || name == "tokens" || name == "upgrade_secrets" {
 				// Bookkeeping and secrets, not platform objects.
 				continue
 			}

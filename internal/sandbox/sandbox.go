@@ -53,6 +53,10 @@ type Options struct {
 	// revoke the old one.
 	RotateRefreshTokens bool
 
+	// WebhookTimeout bounds one delivery of an in-app upgrade webhook by the
+	// control API; 0 means 5 seconds.
+	WebhookTimeout time.Duration
+
 	// Now is the real clock; the sandbox clock is Now plus the time advanced
 	// through the control API. Defaults to time.Now.
 	Now func() time.Time
@@ -80,6 +84,11 @@ type state struct {
 	ledger  *table[ledgerEntry]
 	coupons *table[coupon]
 	tokens  *table[issuedToken]
+
+	apps               *table[app]
+	upgrades           *table[inAppUpgrade]
+	upgradeSecrets     *table[upgradeSecret]
+	upgradeEnablements *table[upgradeEnablement]
 }
 
 // meta is the sandbox's own bookkeeping (the clock offset).
@@ -94,12 +103,22 @@ func newState() (*state, map[string]anyTable) {
 		ledger:  newTable[ledgerEntry]("ledger"),
 		coupons: newTable[coupon]("coupons"),
 		tokens:  newTable[issuedToken]("tokens"),
+
+		apps:               newTable[app]("apps"),
+		upgrades:           newTable[inAppUpgrade]("upgrades"),
+		upgradeSecrets:     newTable[upgradeSecret]("upgrade_secrets"),
+		upgradeEnablements: newTable[upgradeEnablement]("upgrade_enablements"),
 	}
 	tables := map[string]anyTable{
 		st.meta.name:    st.meta,
 		st.ledger.name:  st.ledger,
 		st.coupons.name: st.coupons,
 		st.tokens.name:  st.tokens,
+
+		st.apps.name:               st.apps,
+		st.upgrades.name:           st.upgrades,
+		st.upgradeSecrets.name:     st.upgradeSecrets,
+		st.upgradeEnablements.name: st.upgradeEnablements,
 	}
 	return st, tables
 }
@@ -162,6 +181,7 @@ func New(opts Options) (*Server, error) {
 	s.accountsRoutes()
 	s.ledgerRoutes()
 	s.couponsRoutes()
+	s.upgradesRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

@@ -2,14 +2,16 @@ package sandbox
 
 import "time"
 
-// seed fills a new sandbox with the data of API.md §5: two coupons and a
-// ledger whose balance is the sum of its entries. Families with seed data
-// add it here. x is nil for an in-memory sandbox.
+// seed fills a new sandbox with the data of API.md §5: two coupons, the
+// Developer Console app sandbox-app and a ledger whose balance is the sum of
+// its entries. Families with seed data add it here. x is nil for an
+// in-memory sandbox.
 func (s *Server) seed(x *tx) {
 	s.st.meta.put(x, "meta", meta{})
 	for _, c := range []coupon{{ID: 1, Label: "30% off first payment"}, {ID: 2, Label: "$25 discount"}} {
 		s.st.coupons.put(x, itoa(c.ID), c)
 	}
+	s.st.apps.put(x, SandboxAppID, app{ID: SandboxAppID, Name: "Sandbox App"})
 	base := s.now().AddDate(0, 0, -30)
 	for i, e := range []ledgerEntry{
 		{Name: "Chat Transcripts Pro: subscription", Type: "collection", Value: 15200},

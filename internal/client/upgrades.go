@@ -1,0 +1,155 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// In-app upgrade types and payment types (API.md §3).
+const (
+	UpgradeTypeOnce     = "once"
+	UpgradeTypeQuantity = "quantity"
+
+	UpgradePaymentOrganization = "organization"
+	UpgradePaymentAccount      = "account"
+
+	// UpgradeMaxPrice is the highest price of an upgrade in cents ($20,000.00).
+	UpgradeMaxPrice = 2_000_000
+)
+
+// InAppUpgrade is an in-app upgrade definition of a Developer Console app.
+// Its webhook secret is write-only: the platform returns it only once, from
+// CreateInAppUpgrade.
+type InAppUpgrade struct {
+	ID          string    `json:"id"`
+	AppID       string    `json:"app_id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	WebhookURL  string    `json:"webhook_url"`
+	Type        string    `json:"type"`
+	Price       int64     `json:"price"`
+	PaymentType string    `json:"payment_type"`
+	Status      string    `json:"status"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// InAppUpgradeCreate is the body of a create call. An empty WebhookSecret
+// lets the platform generate one.
+type InAppUpgradeCreate struct {
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	WebhookURL    string `json:"webhook_url"`
+	WebhookSecret string `json:"webhook_secret,omitempty"`
+	Type          string `json:"type"`
+	Price         int64  `json:"price"`
+	PaymentType   string `json:"payment_type,omitempty"`
+}
+
+// InAppUpgradeUpdate is a PATCH body: only the fields that are set are sent.
+// The type cannot be changed.
+type InAppUpgradeUpdate struct {
+	Name          *string `json:"name,omitempty"`
+	Description   *string `json:"description,omitempty"`
+	WebhookURL    *string `json:"webhook_url,omitempty"`
+	WebhookSecret *string `json:"webhook_secret,omitempty"`
+	Price         *int64  `json:"price,omitempty"`
+	PaymentType   *string `json:"payment_type,omitempty"`
+}
+
+// IsEmpty reports whether u changes nothing.
+func (u InAppUpgradeUpdate) IsEmpty() bool { return u == InAppUpgradeUpdate{} }
+
+// upgradesPath builds the collection path, or the path of one upgrade when
+// id is given. Ids are path segments, so an empty one or one with a slash
+// would address another endpoint.
+func upgradesPath(appID string, id ...string) (string, error) {
+	if appID == "" || strings.ContainsAny(appID, "/?#") {
+		return "", fmt.Errorf("invalid app id %q: it must be non-empty and contain no '/', '?' or '#'", appID)
+	}
+	p := "/v2/applications/" + appID + "/in-app-upgrades"
+	for _, s := range id {
+		if s == "" || strings.ContainsAny(s, "/?#") {
+			return "", fmt.Errorf("invalid in-app upgrade id %q: it must be non-empty and contain no '/', '?' or '#'", s)
+		}
+		p += "/" + s
+	}
+	return p, nil
+}
+
+// CreateInAppUpgrade creates an upgrade of app appID. It returns the upgrade
+// and its webhook secret (the one given, or the one the platform generated),
+// which no other call returns. The request is retried only when the
+// platform provably did not act on it.
+func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppUpgradeCreate) (*InAppUpgrade, string, error) {
+	p, err := upgradesPath(appID)
+	if err != nil {
+		return nil, "", err
+	}
+	var out struct {
+		InAppUpgrade
+		WebhookSecret string `json:"webhook_secret"`
+	}
+	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "POST", path: p, body: in, retry: retryIfNotActed, out: &out}); err != nil {
+		return nil, "", err
+	}
+	secret := out.WebhookSecret
+	if secret == "" {
+		secret = in.WebhookSecret
+	}
+	return &out.InAppUpgrade, secret, nil
+}
+
+// GetInAppUpgrade reads one upgrade; a missing one is a 404 (IsNotFound).
+func (c *Client) GetInAppUpgrade(ctx context.Context, appID, id string) (*InAppUpgrade, error) {
+	p, err := upgradesPath(appID, id)
+	if err != nil {
+		return nil, err
+	}
+	var out InAppUpgrade
+	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "GET", path: p, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListInAppUpgrades returns every upgrade of app appID.
+func (c *Client) ListInAppUpgrades(ctx context.Context, appID string) ([]InAppUpgrade, error) {
+	p, err := upgradesPath(appID)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Result []InAppUpgrade `json:"result"`
+	}
+	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "GET", path: p, out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Result, nil
+}
+
+// UpdateInAppUpgrade changes the set fields of an upgrade. A new price
+// applies to new purchases only. A PATCH of the same fields is idempotent,
+// so it is retried like a read.
+func (c *Client) UpdateInAppUpgrade(ctx context.Context, appID, id string, in InAppUpgradeUpdate) (*InAppUpgrade, error) {
+	p, err := upgradesPath(appID, id)
+	if err != nil {
+		return nil, err
+	}
+	var out InAppUpgrade
+	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "PATCH", path: p, body: in, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteInAppUpgrade deletes an upgrade; a missing one is a 404 (IsNotFound).
+func (c *Client) DeleteInAppUpgrade(ctx context.Context, appID, id string) error {
+	p, err := upgradesPath(appID, id)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{api: APIDeveloperConsole, method: "DELETE", path: p})
+}

@@ -1,0 +1,376 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &inAppUpgradeResource{}
+	_ resource.ResourceWithImportState = &inAppUpgradeResource{}
+)
+
+// NewInAppUpgradeResource returns the livechat_in_app_upgrade resource.
+func NewInAppUpgradeResource() resource.Resource { return &inAppUpgradeResource{} }
+
+type inAppUpgradeResource struct {
+	data *providerData
+}
+
+type inAppUpgradeResourceModel struct {
+	ID            types.String      `tfsdk:"id"`
+	AppID         types.String      `tfsdk:"app_id"`
+	Name          types.String      `tfsdk:"name"`
+	Description   types.String      `tfsdk:"description"`
+	WebhookURL    types.String      `tfsdk:"webhook_url"`
+	WebhookSecret types.String      `tfsdk:"webhook_secret"`
+	Type          types.String      `tfsdk:"type"`
+	Price         types.Int64       `tfsdk:"price"`
+	PaymentType   types.String      `tfsdk:"payment_type"`
+	Status        types.String      `tfsdk:"status"`
+	CreatedAt     timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt     timetypes.RFC3339 `tfsdk:"updated_at"`
+}
+
+func (r *inAppUpgradeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_in_app_upgrade"
+}
+
+// upgradeNotBlank matches text with at least one character that is not a space.
+var upgradeNotBlank = regexp.MustCompile(`\S`)
+
+// upgradeIDSegment matches an id that can stand as one URL path segment.
+var upgradeIDSegment = regexp.MustCompile(`^[^/?#]+$`)
+
+func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An in-app upgrade of a Developer Console app: something a customer of your app can " +
+			"enable (and later disable) from inside LiveChat, free or for a one-time price, with the platform " +
+			"notifying your `webhook_url` on every enable and disable. The platform keeps a 20% commission; the " +
+			"app's owner cannot buy their own upgrade.\n\n" +
+			"The platform documents upgrades only as a Developer Console form; this resource uses the " +
+			"`/v2/applications/<app_id>/in-app-upgrades` endpoints of the Developer Console API.\n\n" +
+			"~> `type` and `app_id` cannot change: changing either replaces the upgrade (a new `id`, and customers " +
+			"of the old one are not moved). Every other argument is updated in place. Destroying the resource " +
+			"deletes the upgrade.\n\n" +
+			"~> `webhook_secret` is write-only on the platform: it is returned only when the upgrade is created. " +
+			"After `terraform import` the secret is unknown and stays `null` in state until you set " +
+			"`webhook_secret` in the configuration, which then updates it in place (never a replacement). " +
+			"Removing `webhook_secret` from the configuration keeps the current secret.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The upgrade's ID, eight lowercase letters such as `stsmuqjb`; it is the `id` of every webhook.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "The Developer Console app (client ID) the upgrade belongs to. Changing it replaces the upgrade.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(upgradeIDSegment, "must be a non-empty app ID without '/', '?' or '#'"),
+				},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The name customers see, 1 to 64 characters. It is the `name` of every webhook.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "One sentence that tells customers what the upgrade gives them, 1 to 200 characters.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 200),
+					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+				},
+			},
+			"webhook_url": schema.StringAttribute{
+				MarkdownDescription: "Where the platform POSTs the JSON webhook `{\"id\",\"transaction\",\"organization\",\"license\",\"name\",\"type\":\"ENABLE|DISABLE\",\"quantity\"}` " +
+					"when a customer enables or disables the upgrade. Your endpoint answers `200` to accept, or a `4xx` " +
+					"with a short plain-text reason that the customer sees. Must be `https://` (plain `http://` only for a " +
+					"loopback host such as `127.0.0.1` or `localhost`).",
+				Required:   true,
+				Validators: []validator.String{webhookURLValidator{}},
+			},
+			"webhook_secret": schema.StringAttribute{
+				MarkdownDescription: "The secret that authenticates webhooks to your endpoint, 1 to 256 characters. " +
+					"When omitted the platform generates one at creation and Terraform keeps it in state (sensitive), " +
+					"so you can pass it to your endpoint's configuration. The platform never returns it again: after " +
+					"an import it is `null` until set here. Changing it updates the upgrade in place.",
+				Optional:      true,
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "`once`: the customer enables the upgrade once (quantity is always 1); `quantity`: " +
+					"the customer can increase and decrease the amount, each disable mirroring an earlier enable. " +
+					"Changing it replaces the upgrade.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.OneOf(client.UpgradeTypeOnce, client.UpgradeTypeQuantity)},
+			},
+			"price": schema.Int64Attribute{
+				MarkdownDescription: "One-time price in cents: `0` makes the upgrade free, otherwise `1` to `2000000` " +
+					"($0.01 to $20,000.00). A price change applies to new purchases only: customers who already " +
+					"enabled the upgrade keep the price they paid.",
+				Required:   true,
+				Validators: []validator.Int64{int64validator.Between(0, client.UpgradeMaxPrice)},
+			},
+			"payment_type": schema.StringAttribute{
+				MarkdownDescription: "Who pays: `organization` (once per organization, the default) or `account` (per agent account).",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(client.UpgradePaymentOrganization),
+				Validators: []validator.String{
+					stringvalidator.OneOf(client.UpgradePaymentOrganization, client.UpgradePaymentAccount),
+				},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The upgrade's status on the platform, such as `draft`. Read from the platform; unknown values are kept as they are.",
+				Computed:            true,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the upgrade was created (RFC 3339).",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the upgrade was last changed (RFC 3339).",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *inAppUpgradeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan inAppUpgradeResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to create in-app upgrade", err)
+		return
+	}
+	state := modelFromInAppUpgrade(u, types.StringValue(secret))
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state inAppUpgradeResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := r.data.client.GetInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read in-app upgrade", err)
+		return
+	}
+	// The platform never returns the secret: keep the one in state.
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromInAppUpgrade(u, state.WebhookSecret))...)
+}
+
+func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, state inAppUpgradeResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	appID, id := state.AppID.ValueString(), state.ID.ValueString()
+	change := inAppUpgradeUpdateFrom(plan, state)
+	var (
+		u   *client.InAppUpgrade
+		err error
+	)
+	if change.IsEmpty() {
+		// Only computed values moved; read them back.
+		u, err = r.data.client.GetInAppUpgrade(ctx, appID, id)
+	} else {
+		u, err = r.data.client.UpdateInAppUpgrade(ctx, appID, id, change)
+	}
+	if err != nil {
+		summary := "Unable to update in-app upgrade"
+		if client.IsNotFound(err) {
+			summary = "In-app upgrade " + id + " no longer exists"
+		}
+		addAPIError(&resp.Diagnostics, summary, err)
+		return
+	}
+	secret := state.WebhookSecret
+	if change.WebhookSecret != nil {
+		secret = types.StringValue(*change.WebhookSecret)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromInAppUpgrade(u, secret))...)
+}
+
+func (r *inAppUpgradeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state inAppUpgradeResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeleteInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to delete in-app upgrade", err)
+	}
+}
+
+func (r *inAppUpgradeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	appID, id, err := parseInAppUpgradeImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// parseInAppUpgradeImportID splits "<app_id>/<id>".
+func parseInAppUpgradeImportID(raw string) (string, string, error) {
+	parts := strings.Split(raw, "/")
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" || !upgradeIDSegment.MatchString(parts[0]) || !upgradeIDSegment.MatchString(parts[1]) {
+		return "", "", fmt.Errorf("expected <app_id>/<id> such as sandbox-app/stsmuqjb, got %q", raw)
+	}
+	return parts[0], parts[1], nil
+}
+
+// modelFromInAppUpgrade builds the state of an upgrade; secret comes from
+// the create answer, the configuration or the prior state, because the
+// platform never returns it.
+func modelFromInAppUpgrade(u *client.InAppUpgrade, secret types.String) inAppUpgradeResourceModel {
+	return inAppUpgradeResourceModel{
+		ID:            types.StringValue(u.ID),
+		AppID:         types.StringValue(u.AppID),
+		Name:          types.StringValue(u.Name),
+		Description:   types.StringValue(u.Description),
+		WebhookURL:    types.StringValue(u.WebhookURL),
+		WebhookSecret: secret,
+		Type:          types.StringValue(u.Type),
+		Price:         types.Int64Value(u.Price),
+		PaymentType:   types.StringValue(u.PaymentType),
+		Status:        types.StringValue(u.Status),
+		CreatedAt:     timetypes.NewRFC3339TimeValue(u.CreatedAt.UTC()),
+		UpdatedAt:     timetypes.NewRFC3339TimeValue(u.UpdatedAt.UTC()),
+	}
+}
+
+// inAppUpgradeCreateFrom builds the create body; an unknown secret (not
+// configured) is left for the platform to generate.
+func inAppUpgradeCreateFrom(m inAppUpgradeResourceModel) client.InAppUpgradeCreate {
+	in := client.InAppUpgradeCreate{
+		Name:        m.Name.ValueString(),
+		Description: m.Description.ValueString(),
+		WebhookURL:  m.WebhookURL.ValueString(),
+		Type:        m.Type.ValueString(),
+		Price:       m.Price.ValueInt64(),
+		PaymentType: m.PaymentType.ValueString(),
+	}
+	if !m.WebhookSecret.IsNull() && !m.WebhookSecret.IsUnknown() {
+		in.WebhookSecret = m.WebhookSecret.ValueString()
+	}
+	return in
+}
+
+// inAppUpgradeUpdateFrom builds a PATCH of the arguments that differ
+// between plan and state. The secret is sent only when the configuration
+// sets a new one.
+func inAppUpgradeUpdateFrom(plan, state inAppUpgradeResourceModel) client.InAppUpgradeUpdate {
+	var u client.InAppUpgradeUpdate
+	str := func(p, s types.String) *string {
+		if !p.IsNull() && !p.IsUnknown() && !p.Equal(s) {
+			v := p.ValueString()
+			return &v
+		}
+		return nil
+	}
+	u.Name = str(plan.Name, state.Name)
+	u.Description = str(plan.Description, state.Description)
+	u.WebhookURL = str(plan.WebhookURL, state.WebhookURL)
+	u.WebhookSecret = str(plan.WebhookSecret, state.WebhookSecret)
+	u.PaymentType = str(plan.PaymentType, state.PaymentType)
+	if !plan.Price.IsNull() && !plan.Price.IsUnknown() && !plan.Price.Equal(state.Price) {
+		v := plan.Price.ValueInt64()
+		u.Price = &v
+	}
+	return u
+}
+
+// webhookURLValidator accepts an absolute https URL, or http for a loopback
+// host, at plan time.
+type webhookURLValidator struct{}
+
+func (webhookURLValidator) Description(context.Context) string {
+	return "must be an absolute https URL (plain http only for a loopback host such as 127.0.0.1 or localhost)"
+}
+
+func (v webhookURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (webhookURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := webhookURLProblem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid webhook URL", req.Path.String()+" "+msg)
+	}
+}
+
+// webhookURLProblem returns why raw is not an acceptable webhook URL, or "".
+func webhookURLProblem(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", raw)
+	}
+	if u.Scheme == "http" && !client.IsLoopbackHost(u.Hostname()) {
+		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", raw)
+	}
+	return ""
+}
