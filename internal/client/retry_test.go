@@ -260,13 +260,14 @@ func TestRequestTimeoutBound_waitAndSlowServer(t *testing.T) {
 
 func TestContextCancellationStopsAtOnce(t *testing.T) {
 	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
 	srv := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Retry-After", "20") // within the 30s timeout: the client would wait
 		status(429)(w)
+		// Cancel while the client waits to retry.
+		time.AfterFunc(100*time.Millisecond, cancel)
 	})
 	c := newTestClient(t, testConfig(srv.URL))
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.GetLedgerBalance(ctx)
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
