@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -127,11 +128,27 @@ type Client struct {
 
 // New validates cfg and builds a Client with one reused HTTP client.
 func New(cfg Config) (*Client, error) {
-	if cfg.Endpoints == (Endpoints{}) {
-		cfg.Endpoints = DefaultEndpoints()
+	// An endpoint left empty takes its production default, so a caller can
+	// point one API elsewhere without repeating the other three.
+	def := DefaultEndpoints()
+	for _, e := range []struct {
+		dst *string
+		def string
+	}{
+		{&cfg.Endpoints.Billing, def.Billing},
+		{&cfg.Endpoints.Partners, def.Partners},
+		{&cfg.Endpoints.Accounts, def.Accounts},
+		{&cfg.Endpoints.DeveloperConsole, def.DeveloperConsole},
+	} {
+		if *e.dst == "" {
+			*e.dst = e.def
+		}
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
+	if cfg.RequestsPerSecond < 0 || math.IsNaN(cfg.RequestsPerSecond) || math.IsInf(cfg.RequestsPerSecond, 0) {
+		return nil, fmt.Errorf("requests per second must be a finite number, 0 or more, got %v", cfg.RequestsPerSecond)
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
@@ -175,11 +192,10 @@ func New(cfg Config) (*Client, error) {
 		c.userAgent = "terraform-provider-livechat/" + v
 	}
 	if cfg.RequestsPerSecond > 0 {
-		burst := int(cfg.RequestsPerSecond)
-		if burst < 1 {
-			burst = 1
-		}
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst)
+		// A burst of one spaces requests evenly: a limit of N per second
+		// never lets N requests through at once, which is what an
+		// undocumented server-side limit is most likely to punish.
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 1)
 	}
 
 	transport := cfg.Transport
@@ -198,7 +214,7 @@ func New(cfg Config) (*Client, error) {
 	rc.RequestLogHook = func(_ retryablehttp.Logger, r *http.Request, attempt int) {
 		if attempt > 0 {
 			c.logger.Debug(r.Context(), "retrying LiveChat API request", map[string]any{
-				"method": r.Method, "url": r.URL.String(), "attempt": attempt + 1,
+				"method": r.Method, "url": RedactURL(r.URL), "attempt": attempt + 1,
 			})
 		}
 	}
@@ -296,7 +312,24 @@ const (
 	retryIfNotActed
 )
 
-type retryClassKey struct{}
+// callState follows one call through its attempts; checkRetry updates it
+// and do reads it to explain a failure.
+type callState struct {
+	class    retryClass
+	attempts int
+	// lastFailure describes the last failed attempt ("HTTP 503", a network error).
+	lastFailure string
+	// stopped says why retrying stopped before max retries, if it did.
+	stopped string
+}
+
+type callStateKey struct{}
+
+// errRequestTimeout is the cause of a call's context when the client's own
+// request timeout ends it (as opposed to the caller cancelling). net/http
+// reports the cause, so it wraps context.DeadlineExceeded for callers that
+// test for that.
+var errRequestTimeout = fmt.Errorf("request timeout: %w", context.DeadlineExceeded)
 
 // request describes one API call.
 type request struct {
@@ -348,9 +381,10 @@ func (c *Client) do(ctx context.Context, r request) error {
 		contentType = "application/json"
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.RequestTimeout, errRequestTimeout)
 	defer cancel()
-	ctx = context.WithValue(ctx, retryClassKey{}, r.retry)
+	st := &callState{class: r.retry}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
 
 	var bodyArg any
 	if payload != nil {
@@ -369,8 +403,9 @@ func (c *Client) do(ctx context.Context, r request) error {
 		req.Header.Set("Authorization", auth)
 	}
 
+	logURL := RedactURL(&u)
 	c.logger.Debug(ctx, "LiveChat API request", map[string]any{
-		"api": string(r.api), "method": r.method, "url": u.String(),
+		"api": string(r.api), "method": r.method, "url": logURL,
 	})
 	c.logger.Trace(ctx, "LiveChat API request detail", map[string]any{
 		"headers": RedactHeaders(req.Header), "body": RedactBody(contentType, payload),
@@ -379,26 +414,33 @@ func (c *Client) do(ctx context.Context, r request) error {
 	start := time.Now()
 	resp, err := c.retry.Do(req)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-			return fmt.Errorf("%s %s: gave up after %s: %w", r.method, r.path, c.cfg.RequestTimeout, err)
+		if resp != nil {
+			_ = resp.Body.Close()
 		}
-		return fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		return c.transportError(ctx, r, st, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errRequestTimeout) {
+			return fmt.Errorf("%s %s: reading the response took longer than the request timeout (%s): %w",
+				r.method, r.path, c.cfg.RequestTimeout, err)
+		}
 		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
 	}
 	c.logger.Debug(ctx, "LiveChat API response", map[string]any{
-		"api": string(r.api), "method": r.method, "url": u.String(), "status": resp.StatusCode,
-		"duration_ms": time.Since(start).Milliseconds(),
+		"api": string(r.api), "method": r.method, "url": logURL, "status": resp.StatusCode,
+		"attempts": st.attempts, "duration_ms": time.Since(start).Milliseconds(),
 	})
 	c.logger.Trace(ctx, "LiveChat API response detail", map[string]any{
 		"headers": RedactHeaders(resp.Header), "body": RedactBody(resp.Header.Get("Content-Type"), data),
 	})
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(r.api, r.method, r.path, resp, data)
+		apiErr := newAPIError(r.api, r.method, r.path, resp, data)
+		apiErr.Attempts = st.attempts
+		apiErr.GaveUp = st.stopped
+		return apiErr
 	}
 	if r.out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -407,6 +449,30 @@ func (c *Client) do(ctx context.Context, r request) error {
 		return fmt.Errorf("%s %s: decoding response (HTTP %d): %w", r.method, r.path, resp.StatusCode, err)
 	}
 	return nil
+}
+
+// transportError explains a call that ended without a response: the
+// request timeout, the caller's cancellation or a network failure.
+func (c *Client) transportError(ctx context.Context, r request, st *callState, err error) error {
+	attempts := "1 attempt"
+	if st.attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", st.attempts)
+	}
+	last := ""
+	if st.lastFailure != "" && !strings.Contains(err.Error(), st.lastFailure) {
+		last = "; last failure: " + st.lastFailure
+	}
+	switch {
+	case errors.Is(context.Cause(ctx), errRequestTimeout):
+		return fmt.Errorf("%s %s: gave up when the request timeout (%s) ran out, after %s%s: %w",
+			r.method, r.path, c.cfg.RequestTimeout, attempts, last, err)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s %s: cancelled after %s%s: %w", r.method, r.path, attempts, last, err)
+	case st.attempts > 1:
+		return fmt.Errorf("%s %s: failed after %s: %w", r.method, r.path, attempts, err)
+	default:
+		return fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
 }
 
 // limitedTransport waits for the client-side rate limiter before every
@@ -419,11 +485,25 @@ type limitedTransport struct {
 func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if t.limiter != nil {
 		if err := t.limiter.Wait(r.Context()); err != nil {
-			return nil, err
+			if ctxErr := r.Context().Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			// The wait would outlast the request timeout: retrying cannot help.
+			return nil, &rateLimitWaitError{err: err}
 		}
 	}
 	return t.next.RoundTrip(r)
 }
+
+// rateLimitWaitError is returned when the client-side rate limit would
+// delay a request past its deadline.
+type rateLimitWaitError struct{ err error }
+
+func (e *rateLimitWaitError) Error() string {
+	return "the client-side rate limit (requests per second) would delay the request past its timeout: " + e.err.Error()
+}
+
+func (e *rateLimitWaitError) Unwrap() error { return e.err }
 
 // IsLoopbackHost reports whether host names this machine: localhost or a
 // loopback IP address.

@@ -1,10 +1,13 @@
 package client
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +25,11 @@ type APIError struct {
 	Body string
 	// RetryAfter is the raw Retry-After header, if any.
 	RetryAfter string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// GaveUp says why the client stopped retrying before max retries, if
+	// it did (a Retry-After past the request timeout).
+	GaveUp string
 }
 
 func (e *APIError) Error() string {
@@ -35,6 +43,12 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.GaveUp != "" {
+		fmt.Fprintf(&b, "; not retried: %s", e.GaveUp)
 	}
 	return b.String()
 }
@@ -80,6 +94,9 @@ func newAPIError(api API, method, path string, resp *http.Response, body []byte)
 }
 
 // parseErrorBody extracts (code, message, request id) from an error body.
+// It is deliberately lenient: a field of an unexpected type is skipped, not
+// an error, because an error body must never hide the status behind a
+// decoding failure.
 func parseErrorBody(body []byte) (code, msg, reqID string) {
 	trimmed := strings.TrimSpace(string(body))
 	if trimmed == "" {
@@ -87,8 +104,9 @@ func parseErrorBody(body []byte) (code, msg, reqID string) {
 	}
 	var env map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(trimmed), &env); err != nil {
-		// Plain text (or HTML): the first line is the message.
-		line := strings.SplitN(trimmed, "\n", 2)[0]
+		// Plain text (or HTML): the first line is the message. HTML pages
+		// (proxies, load balancers) say nothing a person can act on.
+		line := strings.TrimSpace(strings.SplitN(trimmed, "\n", 2)[0])
 		if strings.HasPrefix(line, "<") {
 			return "", "", ""
 		}
@@ -97,41 +115,28 @@ func parseErrorBody(body []byte) (code, msg, reqID string) {
 		}
 		return "", line, ""
 	}
-	str := func(key string) string {
-		raw, ok := env[key]
-		if !ok {
-			return ""
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	}
-	reqID = str("request_id")
+	reqID = looseString(env["request_id"])
 	if raw, ok := env["error"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			code = s
-			msg = str("error_description")
-			if sub := str("sub_error"); sub != "" && msg != "" {
+		var nested map[string]json.RawMessage
+		if s := looseString(raw); s != "" {
+			// OAuth: "error" is a code such as invalid_grant; some servers
+			// put a sentence there instead.
+			if strings.ContainsAny(s, " \t") {
+				msg = s
+			} else {
+				code = s
+			}
+			if desc := looseString(env["error_description"]); desc != "" {
+				msg = desc
+			}
+			if sub := looseString(env["sub_error"]); sub != "" && msg != "" {
 				msg = msg + " (" + sub + ")"
 			}
-			if msg == "" {
-				msg = str("message")
-			}
-		} else {
-			var obj struct {
-				Type    string `json:"type"`
-				Code    string `json:"code"`
-				Message string `json:"message"`
-			}
-			if json.Unmarshal(raw, &obj) == nil {
-				code = obj.Type
-				if code == "" {
-					code = obj.Code
-				}
-				msg = obj.Message
+		} else if json.Unmarshal(raw, &nested) == nil {
+			code = cmp.Or(looseString(nested["type"]), looseString(nested["code"]))
+			msg = cmp.Or(looseString(nested["message"]), looseString(nested["description"]), looseString(nested["detail"]))
+			if reqID == "" {
+				reqID = looseString(nested["request_id"])
 			}
 		}
 	}
@@ -141,12 +146,29 @@ func parseErrorBody(body []byte) (code, msg, reqID string) {
 		}
 	}
 	if msg == "" {
-		msg = str("message")
+		msg = cmp.Or(looseString(env["message"]), looseString(env["error_description"]), looseString(env["detail"]))
 	}
 	if code == "" {
-		code = str("code")
+		code = looseString(env["code"])
 	}
 	return code, msg, reqID
+}
+
+// looseString returns a JSON string's value, or a number's text; anything
+// else (absent, null, objects) is empty.
+func looseString(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
 }
 
 // joinErrors flattens an "errors" value: a list of strings, a list of
@@ -161,24 +183,29 @@ func joinErrors(raw json.RawMessage) string {
 				parts = append(parts, s)
 				continue
 			}
-			var obj struct {
-				Field   string `json:"field"`
-				Message string `json:"message"`
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(item, &obj) != nil {
+				continue
 			}
-			if json.Unmarshal(item, &obj) == nil && obj.Message != "" {
-				if obj.Field != "" && !strings.Contains(obj.Message, obj.Field) {
-					parts = append(parts, obj.Field+": "+obj.Message)
-				} else {
-					parts = append(parts, obj.Message)
-				}
+			m := cmp.Or(looseString(obj["message"]), looseString(obj["detail"]),
+				looseString(obj["description"]), looseString(obj["error"]))
+			if m == "" {
+				continue
 			}
+			field := cmp.Or(looseString(obj["field"]), looseString(obj["param"]))
+			if field != "" && !strings.Contains(m, field) {
+				m = field + ": " + m
+			}
+			parts = append(parts, m)
 		}
 		return strings.Join(parts, "; ")
 	}
 	var byField map[string]json.RawMessage
 	if json.Unmarshal(raw, &byField) == nil {
 		var parts []string
-		for field, v := range byField {
+		// Sorted, so the same answer always reads the same.
+		for _, field := range slices.Sorted(maps.Keys(byField)) {
+			v := byField[field]
 			var s string
 			var ss []string
 			switch {

@@ -1,10 +1,13 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -23,18 +26,61 @@ func (nopLogger) Trace(context.Context, string, map[string]any) {}
 // Redacted replaces every secret in logs.
 const Redacted = "[REDACTED]"
 
-// secretWords mark a header, form field or JSON key whose value is a secret.
-var secretWords = []string{"authorization", "token", "password", "secret", "cookie", "api-key", "apikey"}
+// secretWords mark a header, form field, query parameter or JSON key whose
+// value is a secret. Keys are compared without case, "-" or "_", so
+// "api_key", "X-Api-Key" and "apiKey" all match "apikey".
+var secretWords = []string{"authorization", "token", "password", "passwd", "secret", "cookie", "apikey", "credential", "signature"}
 
 // IsSecretKey reports whether a field named key carries a secret.
 func IsSecretKey(key string) bool {
-	k := strings.ToLower(key)
+	k := strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(key))
 	for _, w := range secretWords {
 		if strings.Contains(k, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// RedactURL returns u as text with the values of secret query parameters
+// and any user info replaced.
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	c := *u
+	if c.User != nil {
+		c.User = url.User(Redacted)
+	}
+	if c.RawQuery != "" {
+		if q, err := url.ParseQuery(c.RawQuery); err == nil {
+			c.RawQuery = redactForm(q)
+		} else {
+			c.RawQuery = Redacted
+		}
+	}
+	return c.String()
+}
+
+// redactForm encodes form values with the secret ones replaced, leaving the
+// placeholder readable (not percent-encoded).
+func redactForm(form url.Values) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(form)) {
+		for _, v := range form[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if IsSecretKey(k) {
+				b.WriteString(Redacted)
+			} else {
+				b.WriteString(url.QueryEscape(v))
+			}
+		}
+	}
+	return b.String()
 }
 
 // RedactHeaders returns a copy of h as a flat map with secrets redacted.
@@ -62,7 +108,9 @@ func RedactBody(contentType string, body []byte) string {
 	trimmed := strings.TrimSpace(string(body))
 	if strings.Contains(ct, "json") || strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
 		var v any
-		if err := json.Unmarshal(body, &v); err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber() // keep large ids and cents exact in the log
+		if err := dec.Decode(&v); err == nil {
 			out, err := json.Marshal(redactValue(v))
 			if err == nil {
 				return string(out)
@@ -71,13 +119,9 @@ func RedactBody(contentType string, body []byte) string {
 	}
 	if strings.Contains(ct, "x-www-form-urlencoded") {
 		if form, err := url.ParseQuery(trimmed); err == nil {
-			for k := range form {
-				if IsSecretKey(k) {
-					form[k] = []string{Redacted}
-				}
-			}
-			return form.Encode()
+			return redactForm(form)
 		}
+		return Redacted
 	}
 	if IsSecretKey(trimmed) {
 		return Redacted

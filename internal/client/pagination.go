@@ -13,12 +13,18 @@ const maxPages = 10000
 type PageFetcher[T any] func(ctx context.Context, page int) ([]T, error)
 
 // WalkPages reads ?page=N lists until a page shorter than pageSize (or an
-// empty one). A page identical to the one before it means the server ignores
-// the page parameter; the walk stops with an error instead of looping or
-// returning duplicates.
+// empty one). A page identical to an earlier one means the server ignores
+// the page parameter (or cycles); the walk stops with an error instead of
+// looping or returning duplicates.
 func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) ([]T, error) {
+	if pageSize < 1 {
+		return nil, fmt.Errorf("page size must be at least 1, got %d", pageSize)
+	}
 	var all []T
-	var prev []T
+	// seen indexes earlier full pages by their printed form; a match is
+	// confirmed with reflect.DeepEqual, so the key only has to be cheap.
+	seen := map[string][]int{}
+	var pages [][]T
 	for page := 1; page <= maxPages; page++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -30,14 +36,18 @@ func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) (
 		if len(items) == 0 {
 			return all, nil
 		}
-		if page > 1 && reflect.DeepEqual(items, prev) {
-			return nil, fmt.Errorf("page %d repeats page %d: the server does not advance pages", page, page-1)
+		key := fmt.Sprintf("%#v", items)
+		for _, earlier := range seen[key] {
+			if reflect.DeepEqual(items, pages[earlier-1]) {
+				return nil, fmt.Errorf("page %d repeats page %d: the server does not advance pages", page, earlier)
+			}
 		}
 		all = append(all, items...)
 		if len(items) < pageSize {
 			return all, nil
 		}
-		prev = items
+		pages = append(pages, items)
+		seen[key] = append(seen[key], page)
 	}
 	return nil, fmt.Errorf("more than %d pages: giving up", maxPages)
 }

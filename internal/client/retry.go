@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -19,42 +20,76 @@ import (
 // the server provably did not act: the connection was refused, or it
 // answered 429/503 with Retry-After, which the platform sends before
 // processing (API.md §4).
+//
+// A retry never outlives the call: when the context is done, or when the
+// server asks to wait past the request timeout, the last answer is returned
+// at once instead of waiting for nothing.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	if st == nil {
+		st = &callState{}
+	}
+	st.attempts++
+	retry := shouldRetry(st.class, resp, err)
+	switch {
+	case err != nil:
+		st.lastFailure = err.Error()
+	case retry && resp != nil:
+		st.lastFailure = "HTTP " + strconv.Itoa(resp.StatusCode)
+	}
+	if !retry {
+		// A response that is not retried, even one that arrived just as
+		// the context ended, is returned as it is: a creating request that
+		// succeeded must not be reported as failed.
+		return false, err
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	class, _ := ctx.Value(retryClassKey{}).(retryClass)
+	if wait, ok := retryAfter(resp, time.Now()); ok {
+		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
+			st.stopped = fmt.Sprintf("the server asked to retry after %s (Retry-After), later than the request timeout allows", wait)
+			return false, nil
+		}
+	}
+	return true, err
+}
+
+// shouldRetry is the retry policy of a request class, before the limits of
+// time and attempts.
+func shouldRetry(class retryClass, resp *http.Response, err error) bool {
 	if err != nil {
 		if isPermanentTransportError(err) {
-			return false, err
+			return false
 		}
 		if class == retryIfNotActed {
-			return isConnectionRefused(err), err
+			return isConnectionRefused(err)
 		}
-		return true, err
+		return true
 	}
 	if resp == nil {
-		return false, nil
+		return false
 	}
 	status := resp.StatusCode
 	if class == retryIfNotActed {
 		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 			_, ok := retryAfter(resp, time.Now())
-			return ok, nil
+			return ok
 		}
-		return false, nil
+		return false
 	}
 	if status == http.StatusTooManyRequests {
-		return true, nil
+		return true
 	}
-	if status >= 500 && status != http.StatusNotImplemented {
-		return true, nil
-	}
-	return false, nil
+	return status >= 500 && status != http.StatusNotImplemented
 }
 
 // isPermanentTransportError reports errors that a retry cannot fix.
 func isPermanentTransportError(err error) bool {
+	var limitErr *rateLimitWaitError
+	if errors.As(err, &limitErr) {
+		return true
+	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		msg := uerr.Err.Error()
@@ -65,7 +100,9 @@ func isPermanentTransportError(err error) bool {
 	return strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:")
 }
 
-// isConnectionRefused reports whether the request never reached a server.
+// isConnectionRefused reports whether the request never reached a server:
+// the connection was refused, could not be dialled, or the name did not
+// resolve.
 func isConnectionRefused(err error) bool {
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return true
@@ -81,10 +118,8 @@ func isConnectionRefused(err error) bool {
 // backoff waits as long as Retry-After asks when the server says so, and
 // otherwise grows exponentially from min with full jitter, capped at max.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp, time.Now()); ok {
-			return d
-		}
+	if d, ok := retryAfter(resp, time.Now()); ok {
+		return d
 	}
 	ceiling := minWait << min(attempt, 20)
 	if ceiling <= 0 || ceiling > maxWait {
@@ -98,16 +133,25 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	return minWait + rand.N(ceiling-minWait+1)
 }
 
-// retryAfter parses a Retry-After header given as delay seconds or as an
-// HTTP date.
+// retryAfter parses the Retry-After header of a 429 or 503 answer, given as
+// delay seconds or as an HTTP date. Other statuses and a missing or
+// malformed header give false.
 func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
+	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+		return 0, false
+	}
 	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
 			return 0, false
+		}
+		// Beyond a day the value is nonsense; a wait that long is capped
+		// so the arithmetic cannot overflow (the request timeout ends it).
+		if secs > 86400 {
+			secs = 86400
 		}
 		return time.Duration(secs) * time.Second, true
 	}

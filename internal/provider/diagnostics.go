@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,8 +22,14 @@ func describeAPIError(summary string, err error) (string, string) {
 	}
 	apiErr, ok := client.AsAPIError(err)
 	if !ok {
-		return summary, "The request to the LiveChat platform failed: " + err.Error() +
-			"\n\nCheck the network and the provider's endpoints; the request was retried up to max_retries times."
+		next := "Check the network and the provider's endpoints; reads are retried up to max_retries times."
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			next = "The platform did not answer in time: raise request_timeout, or try again later."
+		case errors.Is(err, context.Canceled):
+			next = "The operation was cancelled (for example by an interrupt) before the platform answered."
+		}
+		return summary, "The request to the LiveChat platform failed: " + err.Error() + "\n\n" + next
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "The LiveChat %s API answered %d %s", apiErr.API, apiErr.Status, http.StatusText(apiErr.Status))
@@ -36,6 +43,12 @@ func describeAPIError(summary string, err error) (string, string) {
 	if apiErr.RequestID != "" {
 		fmt.Fprintf(&b, "\nRequest ID: %s (quote it to LiveChat support).", apiErr.RequestID)
 	}
+	if apiErr.Attempts > 1 {
+		fmt.Fprintf(&b, "\nThe request was sent %d times.", apiErr.Attempts)
+	}
+	if apiErr.GaveUp != "" {
+		fmt.Fprintf(&b, "\nNot retried further: %s (request_timeout).", apiErr.GaveUp)
+	}
 	if next := nextStep(apiErr); next != "" {
 		b.WriteString("\n\n")
 		b.WriteString(next)
@@ -46,9 +59,13 @@ func describeAPIError(summary string, err error) (string, string) {
 func nextStep(e *client.APIError) string {
 	switch {
 	case e.Status == http.StatusUnauthorized && e.API == client.APIPartners:
-		return "Check partner_token (or LIVECHAT_PARTNER_TOKEN): the Partner Program API takes its own API token, not an OAuth token."
+		return "Check partner_token (or " + EnvPartnerToken + "): the Partner Program API takes its own API token, not an OAuth token."
+	case e.Status == http.StatusUnauthorized && e.API == client.APIAccounts:
+		return "Check the oauth block: client_id and client_secret (" + EnvClientID + ", " + EnvClientSecret +
+			") must belong to the app that was issued the refresh token."
 	case e.Status == http.StatusUnauthorized:
-		return "Check the credentials: access_token (LIVECHAT_ACCESS_TOKEN) expires after 8 hours; a pipeline should use the oauth block with a refresh token."
+		return "Check the credentials: access_token (" + EnvAccessToken + ") expires after 8 hours, so a pipeline should " +
+			"use the oauth block with a refresh token; personal_access_token (" + EnvPAT + ") must belong to account_id (" + EnvAccountID + ")."
 	case e.Status == http.StatusForbidden:
 		return "The credentials are valid but not allowed to do this: check the token's scopes (billing_manage, billing--all:rw for HelpDesk, ledger_read for the ledger) or the object's owner."
 	case e.Status == http.StatusNotFound:
@@ -60,7 +77,8 @@ func nextStep(e *client.APIError) string {
 	case e.Status == http.StatusTooManyRequests:
 		return "The platform is rate limiting the provider: lower requests_per_second or raise max_retries, then run again."
 	case e.Status >= 500:
-		return "The platform failed; the request was retried up to max_retries times. Try again later."
+		return "The platform failed. Reads and state changes were retried up to max_retries times; creating requests " +
+			"are not retried when the platform may have acted, so check whether the object exists before trying again."
 	case e.Status == http.StatusBadRequest:
 		return "Correct the value named in the message and run again."
 	}

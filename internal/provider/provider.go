@@ -23,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
@@ -159,8 +158,9 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"request_timeout": schema.StringAttribute{
 				CustomType: timetypes.GoDurationType{},
 				MarkdownDescription: "The longest one API call may take, retries and waits included, as a Go duration " +
-					"such as `30s` or `2m`. Defaults to `30s`.",
-				Optional: true,
+					"such as `30s` or `2m` (more than `0s`, at most `1h`). Defaults to `30s`.",
+				Optional:   true,
+				Validators: []validator.String{durationBetween{min: 0, max: time.Hour}},
 			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side limit on requests per second across all APIs; `0` (the default) means no limit.",
@@ -228,7 +228,9 @@ func (p *livechatProvider) ConfigValidators(context.Context) []provider.ConfigVa
 		providervalidator.Conflicting(path.MatchRoot("access_token"), path.MatchRoot("oauth")),
 		providervalidator.Conflicting(path.MatchRoot("access_token"), path.MatchRoot("personal_access_token")),
 		providervalidator.Conflicting(path.MatchRoot("oauth"), path.MatchRoot("personal_access_token")),
-		providervalidator.RequiredTogether(path.MatchRoot("personal_access_token"), path.MatchRoot("account_id")),
+		// personal_access_token without account_id is refused in Configure
+		// (still at plan time), after the LIVECHAT_ACCOUNT_ID fallback: a
+		// RequiredTogether here would reject an account_id from the environment.
 	}
 }
 
@@ -252,12 +254,14 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ccfg.Logger = tflogLogger{}
-	for _, secret := range []string{ccfg.AccessToken, ccfg.PersonalAccessToken, ccfg.PartnerToken, ccfg.PartnerPassword} {
-		if secret != "" {
-			ctx = tflog.MaskMessageStrings(ctx, secret)
-		}
+	// The client redacts secrets by field name; the logger also masks the
+	// configured secret values wherever they appear, in every later call.
+	logger := &tflogLogger{}
+	logger.mask(ccfg.AccessToken, ccfg.PersonalAccessToken, ccfg.PartnerToken, ccfg.PartnerPassword)
+	if oauth != nil {
+		logger.mask(oauth.ClientSecret, oauth.RefreshToken)
 	}
+	ccfg.Logger = logger
 	c, err := client.New(ccfg.Config)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
@@ -272,6 +276,7 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 				EnvClientSecret+", "+EnvRefreshToken+"); a refresh token that was rotated or revoked must be replaced.")
 			return
 		}
+		logger.mask(tok.AccessToken, tok.RefreshToken)
 		if d := rotatedRefreshTokenWarning(oauth.RefreshToken, tok.RefreshToken); d != nil {
 			resp.Diagnostics.Append(d)
 		}
@@ -332,10 +337,11 @@ type clientConfig struct {
 	product string
 }
 
-// stringOr returns the configured value, else the environment variable.
+// stringOr returns the configured value, else (null or empty) the
+// environment variable.
 func stringOr(v types.String, env string) string {
-	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueString()
+	if s := v.ValueString(); s != "" {
+		return s
 	}
 	return os.Getenv(env)
 }
@@ -349,9 +355,11 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 	out := clientConfig{Config: client.Config{Version: version}}
 
 	// Authentication: which modes does the configuration choose?
-	cfgAccess := !cfg.AccessToken.IsNull()
+	// An empty string counts as not set, so `access_token = var.token` with
+	// an empty default still falls back to the environment.
+	cfgAccess := cfg.AccessToken.ValueString() != ""
 	cfgOAuth := cfg.OAuth != nil
-	cfgPAT := !cfg.PersonalAccessToken.IsNull()
+	cfgPAT := cfg.PersonalAccessToken.ValueString() != ""
 	var oauth *client.OAuthConfig
 	switch {
 	case cfgAccess:
@@ -394,7 +402,7 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 			}
 		case envPAT:
 			out.PersonalAccessToken = os.Getenv(EnvPAT)
-			out.AccountID = os.Getenv(EnvAccountID)
+			out.AccountID = stringOr(cfg.AccountID, EnvAccountID)
 		}
 	}
 	if oauth != nil {
@@ -412,8 +420,10 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 	}
 	if out.PersonalAccessToken != "" && out.AccountID == "" {
 		diags.AddAttributeError(path.Root("account_id"), "Missing account_id",
-			"personal_access_token needs the account it belongs to: set account_id or "+EnvAccountID+".")
+			"personal_access_token (or "+EnvPAT+") is sent as Basic credentials together with the account it "+
+				"belongs to: set account_id or "+EnvAccountID+".")
 	}
+
 	out.PartnerToken = stringOr(cfg.PartnerToken, EnvPartnerToken)
 	out.PartnerPassword = stringOr(cfg.PartnerPassword, EnvPartnerPassword)
 
@@ -452,11 +462,13 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 	}
 	out.RequestTimeout = client.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
-		d, ds := cfg.RequestTimeout.ValueGoDuration()
-		diags.Append(ds...)
-		if d <= 0 || d > time.Hour {
+		// The schema validators already refused bad values at validation;
+		// this guards callers that skip them (unit tests, future code).
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil || d <= 0 || d > time.Hour {
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive duration of at most 1h, got %q.", cfg.RequestTimeout.ValueString()))
+				fmt.Sprintf("request_timeout must be a Go duration such as 30s or 2m, more than 0s and at most 1h; got %q.",
+					cfg.RequestTimeout.ValueString()))
 		}
 		out.RequestTimeout = d
 	}
@@ -482,6 +494,34 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 func (p *livechatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeral,
+	}
+}
+
+// durationBetween checks a Go duration string at validation time: more
+// than min and at most max. A string that is not a duration at all is
+// reported by timetypes.GoDuration itself.
+type durationBetween struct{ min, max time.Duration }
+
+func (v durationBetween) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration more than %s and at most %s", v.min, v.max)
+}
+
+func (v durationBetween) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationBetween) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s must be a Go duration such as 30s or 2m; got %q.", req.Path, raw))
+		return
+	}
+	if d <= v.min || d > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s must be more than %s and at most %s; got %q.", req.Path, v.min, v.max, raw))
 	}
 }
 

@@ -11,6 +11,7 @@ package sandbox
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -30,6 +31,11 @@ const (
 	DefaultClientID        = "sandbox-client-id"
 	DefaultClientSecret    = "sandbox-client-secret"
 	DefaultRefreshToken    = "sandbox-refresh-token"
+	// DefaultPersonalAccessToken and DefaultAccountID make up the Basic
+	// credential (base64 of "<account_id>:<PAT>") that Billing and the
+	// Developer Console accept besides Bearer tokens.
+	DefaultPersonalAccessToken = "sandbox-pat"
+	DefaultAccountID           = "sandbox-account"
 )
 
 // AllScopes are the OAuth scopes a sandbox token has unless told otherwise.
@@ -49,6 +55,11 @@ type Options struct {
 	ClientID     string
 	ClientSecret string
 	RefreshToken string
+	// PersonalAccessToken and AccountID form the Basic credential that
+	// Billing and the Developer Console accept (API.md §0).
+	PersonalAccessToken string
+	AccountID           string
+
 	// RotateRefreshTokens makes every exchange issue a new refresh token and
 	// revoke the old one.
 	RotateRefreshTokens bool
@@ -143,6 +154,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RefreshToken == "" {
 		opts.RefreshToken = DefaultRefreshToken
+	}
+	if opts.PersonalAccessToken == "" {
+		opts.PersonalAccessToken = DefaultPersonalAccessToken
+	}
+	if opts.AccountID == "" {
+		opts.AccountID = DefaultAccountID
 	}
 	if opts.Scopes == nil {
 		opts.Scopes = AllScopes
@@ -326,19 +343,32 @@ func familyOf(path string) family {
 }
 
 // requireAccess wraps a Billing or Developer Console handler: the Bearer
-// token must be the sandbox access token or one the accounts API issued,
-// and carry one of scopes (none given: any).
+// token must be the sandbox access token or one the accounts API issued, or
+// the Basic credential must be the sandbox's account id and Personal Access
+// Token; either must carry one of scopes (none given: any).
 func (s *Server) requireAccess(fam family, h http.HandlerFunc, scopes ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := bearer(r)
-		if !ok {
-			writeOAuthError(w, http.StatusUnauthorized, "invalid_request", "missing Authorization: Bearer <access token>")
-			return
-		}
-		granted, valid := s.tokenScopes(tok)
-		if !valid {
-			writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the access token is invalid or expired")
-			return
+		var granted []string
+		if account, pat, isBasic := r.BasicAuth(); isBasic {
+			if subtle.ConstantTimeCompare([]byte(account), []byte(s.opts.AccountID)) != 1 ||
+				subtle.ConstantTimeCompare([]byte(pat), []byte(s.opts.PersonalAccessToken)) != 1 {
+				writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the account id or Personal Access Token is wrong")
+				return
+			}
+			granted = s.opts.Scopes
+		} else {
+			tok, ok := bearer(r)
+			if !ok {
+				writeOAuthError(w, http.StatusUnauthorized, "invalid_request",
+					"missing Authorization: Bearer <access token> (or Basic <base64 of account_id:personal access token>)")
+				return
+			}
+			var valid bool
+			granted, valid = s.tokenScopes(tok)
+			if !valid {
+				writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the access token is invalid or expired")
+				return
+			}
 		}
 		if len(scopes) > 0 && !hasAny(granted, scopes) {
 			writeError(w, fam, http.StatusForbidden, "insufficient_scope",

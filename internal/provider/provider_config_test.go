@@ -1,0 +1,289 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+// expectWords matches an error output that contains words in this order.
+// Terraform wraps diagnostic text, so words may be separated by any
+// whitespace (or anything else).
+func expectWords(words ...string) *regexp.Regexp {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
+}
+
+// ledgerConfig is a provider block with attrs and the sandbox endpoints,
+// plus the ledger balance data source that makes Terraform configure it.
+func (s *testSandbox) ledgerConfig(attrs string) string {
+	return fmt.Sprintf(`
+provider "livechat" {
+%s
+%s
+}
+data "livechat_ledger_balance" "this" {}
+`, attrs, s.endpointsBlock())
+}
+
+func balanceIs(want int64) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),
+	}
+}
+
+// Every bad configuration fails at plan time, before any request, with a
+// message that names the attribute.
+func TestAccProviderConfig_invalid(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	oauthBlock := `
+  oauth {
+    client_id     = "id"
+    client_secret = "secret"
+    refresh_token = "rt"
+  }`
+	for _, tc := range []struct {
+		name  string
+		attrs string
+		want  *regexp.Regexp
+	}{
+		{"access_token and oauth", `access_token = "a"` + oauthBlock,
+			expectWords("Invalid Attribute Combination", "access_token", "oauth")},
+		{"access_token and personal_access_token", `
+  access_token          = "a"
+  personal_access_token = "p"
+  account_id            = "acc"`,
+			expectWords("Invalid Attribute Combination", "access_token", "personal_access_token")},
+		{"oauth and personal_access_token", `
+  personal_access_token = "p"
+  account_id            = "acc"` + oauthBlock,
+			expectWords("Invalid Attribute Combination", "oauth", "personal_access_token")},
+		{"personal_access_token without account_id", `personal_access_token = "p"`,
+			expectWords("Missing account_id", "account_id", "LIVECHAT_ACCOUNT_ID")},
+		{"incomplete oauth", `
+  oauth {
+    client_id = "id"
+  }`,
+			expectWords("Incomplete oauth configuration", "oauth.client_secret", "LIVECHAT_CLIENT_SECRET")},
+		{"unknown product", `product = "foo"`,
+			expectWords("product", "must be one of", "livechat", "helpdesk", "foo")},
+		{"malformed endpoint", `
+  access_token = "a"
+  endpoints {
+    billing = "not a url"
+  }`,
+			expectWords("Invalid endpoint URL", "endpoints.billing", "not a url", "absolute http(s) URL")},
+		{"plain http for a remote host", `
+  access_token = "a"
+  endpoints {
+    partners = "http://example.com"
+  }`,
+			expectWords("Invalid endpoint URL", "endpoints.partners", "http://example.com", "plain http", "loopback")},
+		{"max_retries out of range", `max_retries = 99`,
+			expectWords("max_retries", "between 0 and 20", "99")},
+		{"negative requests_per_second", `requests_per_second = -1`,
+			expectWords("requests_per_second", "at least 0")},
+		{"request_timeout not a duration", `request_timeout = "soon"`,
+			expectWords("Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration")},
+		{"request_timeout zero", `request_timeout = "0s"`,
+			expectWords("Invalid request_timeout", "request_timeout", "more than 0s", "at most 1h", `"0s"`)},
+		{"request_timeout too long", `request_timeout = "2h"`,
+			expectWords("Invalid request_timeout", "request_timeout", "at most 1h", `"2h"`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			config := sbx.ledgerConfig(tc.attrs)
+			if strings.Contains(tc.attrs, "endpoints {") {
+				// The case sets its own endpoints block.
+				config = fmt.Sprintf("provider \"livechat\" {\n%s\n}\ndata \"livechat_ledger_balance\" \"this\" {}\n", tc.attrs)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      config,
+					PlanOnly:    true,
+					ExpectError: tc.want,
+				}},
+			})
+		})
+	}
+	// Cleanup runs after the parallel subtests have finished.
+	t.Cleanup(func() {
+		if n := sbx.RequestCount("GET /v2/ledger/livechat/balance") + sbx.RequestCount("POST /v2/token"); n != 0 {
+			t.Errorf("a bad configuration reached the platform: %d requests", n)
+		}
+	})
+}
+
+// Personal Access Token auth end to end: Basic base64(account_id:PAT).
+func TestAccProviderConfig_personalAccessToken(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	want := sbx.LedgerBalance()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.ledgerConfig(fmt.Sprintf(`
+  personal_access_token = %q
+  account_id            = %q`, sandbox.DefaultPersonalAccessToken, sandbox.DefaultAccountID)),
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n < 1 {
+		t.Fatalf("the balance was never read (count %d)", n)
+	}
+}
+
+func TestAccProviderConfig_personalAccessTokenWrongAccount(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.ledgerConfig(fmt.Sprintf(`
+  personal_access_token = %q
+  account_id            = "someone-else"`, sandbox.DefaultPersonalAccessToken)),
+			ExpectError: expectWords("Unable to read the ledger balance", "401", "Personal Access Token is wrong",
+				"personal_access_token", "account_id"),
+		}},
+	})
+}
+
+// LIVECHAT_API_URL points all four APIs at the sandbox and the credentials
+// come from the environment. Not parallel: it changes the environment.
+func TestAccProviderConfig_environment(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	want := sbx.LedgerBalance()
+	t.Setenv(EnvAPIURL, sbx.URL)
+	t.Setenv(EnvAccessToken, sandbox.DefaultAccessToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            `data "livechat_ledger_balance" "this" {}`,
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n < 1 {
+		t.Fatalf("LIVECHAT_API_URL did not reach the sandbox (count %d)", n)
+	}
+}
+
+func TestAccProviderConfig_environmentOAuth(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	want := sbx.LedgerBalance()
+	t.Setenv(EnvAPIURL, sbx.URL)
+	t.Setenv(EnvClientID, sandbox.DefaultClientID)
+	t.Setenv(EnvClientSecret, sandbox.DefaultClientSecret)
+	t.Setenv(EnvRefreshToken, sandbox.DefaultRefreshToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            `data "livechat_ledger_balance" "this" {}`,
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+	if n := sbx.RequestCount("POST /v2/token"); n < 1 {
+		t.Fatalf("the refresh token from the environment was never exchanged (count %d)", n)
+	}
+}
+
+// The Personal Access Token from the configuration, its account from the
+// environment (and the other way round).
+func TestAccProviderConfig_environmentPAT(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	want := sbx.LedgerBalance()
+	t.Setenv(EnvAPIURL, sbx.URL)
+	t.Setenv(EnvAccountID, sandbox.DefaultAccountID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "livechat" {
+  personal_access_token = %q
+}
+data "livechat_ledger_balance" "this" {}
+`, sandbox.DefaultPersonalAccessToken),
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+
+	t.Setenv(EnvAccountID, "")
+	t.Setenv(EnvPAT, sandbox.DefaultPersonalAccessToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "livechat" {
+  account_id = %q
+}
+data "livechat_ledger_balance" "this" {}
+`, sandbox.DefaultAccountID),
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+}
+
+func TestAccProviderConfig_environmentInvalid(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	t.Run("two auth modes", func(t *testing.T) {
+		t.Setenv(EnvAPIURL, sbx.URL)
+		t.Setenv(EnvAccessToken, sandbox.DefaultAccessToken)
+		t.Setenv(EnvPAT, "p")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      `data "livechat_ledger_balance" "this" {}`,
+				ExpectError: expectWords("Two ways of authenticating are set", "LIVECHAT_ACCESS_TOKEN", "LIVECHAT_PAT"),
+			}},
+		})
+	})
+	t.Run("plain http LIVECHAT_API_URL", func(t *testing.T) {
+		t.Setenv(EnvAPIURL, "http://example.com")
+		t.Setenv(EnvAccessToken, sandbox.DefaultAccessToken)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      `data "livechat_ledger_balance" "this" {}`,
+				ExpectError: expectWords("Invalid LIVECHAT_API_URL", "http://example.com", "plain http"),
+			}},
+		})
+	})
+	t.Run("unknown LIVECHAT_PRODUCT", func(t *testing.T) {
+		t.Setenv(EnvAPIURL, sbx.URL)
+		t.Setenv(EnvAccessToken, sandbox.DefaultAccessToken)
+		t.Setenv(EnvProduct, "foo")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      `data "livechat_ledger_balance" "this" {}`,
+				ExpectError: expectWords("Invalid product", "LIVECHAT_PRODUCT", "livechat", "helpdesk", "foo"),
+			}},
+		})
+	})
+	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n != 0 {
+		t.Fatalf("a bad environment reached the platform: %d requests", n)
+	}
+}
+
+// The configuration wins over the environment, attribute by attribute.
+func TestAccProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	want := sbx.LedgerBalance()
+	t.Setenv(EnvAPIURL, "https://unreachable.invalid")
+	t.Setenv(EnvAccessToken, "wrong-token")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            sbx.ledgerConfig(fmt.Sprintf(`access_token = %q`, sandbox.DefaultAccessToken)),
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+}
