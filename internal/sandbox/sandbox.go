@@ -80,6 +80,11 @@ type state struct {
 	ledger  *table[ledgerEntry]
 	coupons *table[coupon]
 	tokens  *table[issuedToken]
+
+	campaigns     *table[campaign]
+	earnings      *table[partnerEarnings]
+	organizations *table[organization]
+	licenses      *table[license]
 }
 
 // meta is the sandbox's own bookkeeping (the clock offset).
@@ -94,12 +99,22 @@ func newState() (*state, map[string]anyTable) {
 		ledger:  newTable[ledgerEntry]("ledger"),
 		coupons: newTable[coupon]("coupons"),
 		tokens:  newTable[issuedToken]("tokens"),
+
+		campaigns:     newTable[campaign]("campaigns"),
+		earnings:      newTable[partnerEarnings]("partner_earnings"),
+		organizations: newTable[organization]("organizations"),
+		licenses:      newTable[license]("licenses"),
 	}
 	tables := map[string]anyTable{
 		st.meta.name:    st.meta,
 		st.ledger.name:  st.ledger,
 		st.coupons.name: st.coupons,
 		st.tokens.name:  st.tokens,
+
+		st.campaigns.name:     st.campaigns,
+		st.earnings.name:      st.earnings,
+		st.organizations.name: st.organizations,
+		st.licenses.name:      st.licenses,
 	}
 	return st, tables
 }
@@ -162,6 +177,9 @@ func New(opts Options) (*Server, error) {
 	s.accountsRoutes()
 	s.ledgerRoutes()
 	s.couponsRoutes()
+	s.campaignsRoutes()
+	s.earningsRoutes()
+	s.subscriptionsRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

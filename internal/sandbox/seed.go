@@ -2,8 +2,8 @@ package sandbox
 
 import "time"
 
-// seed fills a new sandbox with the data of API.md §5: two coupons and a
-// ledger whose balance is the sum of its entries. Families with seed data
+// seed fills a new sandbox with the data of API.md §5: two coupons, a
+// ledger whose balance is the sum of its entries and partner earnings. Families with seed data
 // add it here. x is nil for an in-memory sandbox.
 func (s *Server) seed(x *tx) {
 	s.st.meta.put(x, "meta", meta{})
@@ -22,4 +22,5 @@ func (s *Server) seed(x *tx) {
 		e.CreatedAt = base.Add(time.Duration(i) * 72 * time.Hour)
 		s.st.ledger.put(x, e.ID, e)
 	}
+	s.st.earnings.put(x, "earnings", seedEarnings())
 }
