@@ -463,12 +463,16 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 }
 
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewPartnerCampaignResource,
+	}
 }
 
 func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewLedgerBalanceDataSource,
+		NewCouponsDataSource,
+		NewCouponDataSource,
 	}
 }
 
