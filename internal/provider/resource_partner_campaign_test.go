@@ -448,3 +448,37 @@ func TestPartnerCampaignConverters(t *testing.T) {
 		t.Fatalf("conflict detail: %s", d)
 	}
 }
+
+// A destroy whose campaign was already disabled (403 from the platform)
+// succeeds. Without a refresh the stale state reaches Delete.
+func TestAccPartnerCampaignResource_destroyAlreadyDisabled(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	cfg := sbx.providerConfig() + `
+resource "livechat_partner_campaign" "gone" {
+  name = "Disabled before destroy"
+}
+`
+	const route = "DELETE /v2/partners/affiliates/campaigns/{id}"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := sbx.RequestCount(route); n != 1 {
+				return fmt.Errorf("disable requests %d, want 1 (answered 403)", n)
+			}
+			return campaignsAllDisabled(sbx)(nil)
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					if err := sbx.DisablePartnerCampaign("pp_disabled-before-destroy"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:  cfg,
+				Destroy: true,
+			},
+		},
+	})
+}
