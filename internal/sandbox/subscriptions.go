@@ -538,3 +538,24 @@ func (s *Server) ChangeClientSubscription(product, id, plan, cycle string, seats
 		return nil
 	})
 }
+
+// OpenClientSubscription starts a subscription outside Terraform, as the
+// partner would in the dashboard (for tests).
+func (s *Server) OpenClientSubscription(product, id, plan, cycle string, seats int64) error {
+	return s.update(func(x *tx) error {
+		key := licenseKey(product, id)
+		l, ok := s.st.licenses.get(key)
+		if !ok {
+			return fmt.Errorf("no %s license %s", product, id)
+		}
+		if l.Recurrent {
+			return fmt.Errorf("%s license %s already has a subscription", product, id)
+		}
+		l.CCAdded, l.Paid, l.Recurrent = true, true, true
+		l.Plan, l.BillingCycle, l.Seats = plan, cycle, seats
+		l.ExpiredAt = nil
+		l.EndAt = cycleEnd(s.now(), cycle)
+		s.st.licenses.put(x, key, l)
+		return nil
+	})
+}
