@@ -474,6 +474,9 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 		NewLedgerBalanceDataSource,
 		NewCouponsDataSource,
 		NewCouponDataSource,
+		NewPartnerBalanceDataSource,
+		NewPartnerEarningsDataSource,
+		NewPartnerCampaignsDataSource,
 	}
 }
 
