@@ -124,6 +124,9 @@ type Client struct {
 
 	mu          sync.RWMutex
 	accessToken string
+
+	// campaigns shares the Partner Program campaign list between callers.
+	campaigns campaignCache
 }
 
 // New validates cfg and builds a Client with one reused HTTP client.

@@ -481,6 +481,8 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInAppUpgradeResource,
+		NewPartnerCampaignResource,
+		NewPartnerSubscriptionResource,
 	}
 }
 
@@ -488,6 +490,11 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewLedgerBalanceDataSource,
 		NewLedgerEntriesDataSource,
+		NewCouponsDataSource,
+		NewCouponDataSource,
+		NewPartnerBalanceDataSource,
+		NewPartnerEarningsDataSource,
+		NewPartnerCampaignsDataSource,
 	}
 }
 

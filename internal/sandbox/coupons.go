@@ -22,3 +22,11 @@ func (s *Server) listCoupons(w http.ResponseWriter, _ *http.Request) {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	writeJSON(w, http.StatusOK, map[string]any{"result": out})
 }
+
+// AddPartnerCoupon adds a coupon the partner may use (for tests).
+func (s *Server) AddPartnerCoupon(id int64, label string) error {
+	return s.update(func(x *tx) error {
+		s.st.coupons.put(x, itoa(id), coupon{ID: id, Label: label})
+		return nil
+	})
+}

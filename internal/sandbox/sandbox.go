@@ -100,6 +100,10 @@ type state struct {
 	upgrades           *table[inAppUpgrade]
 	upgradeSecrets     *table[upgradeSecret]
 	upgradeEnablements *table[upgradeEnablement]
+	campaigns          *table[campaign]
+	earnings           *table[partnerEarnings]
+	organizations      *table[organization]
+	licenses           *table[license]
 }
 
 // meta is the sandbox's own bookkeeping (the clock offset).
@@ -119,6 +123,10 @@ func newState() (*state, map[string]anyTable) {
 		upgrades:           newTable[inAppUpgrade]("upgrades"),
 		upgradeSecrets:     newTable[upgradeSecret]("upgrade_secrets"),
 		upgradeEnablements: newTable[upgradeEnablement]("upgrade_enablements"),
+		campaigns:          newTable[campaign]("campaigns"),
+		earnings:           newTable[partnerEarnings]("partner_earnings"),
+		organizations:      newTable[organization]("organizations"),
+		licenses:           newTable[license]("licenses"),
 	}
 	tables := map[string]anyTable{
 		st.meta.name:    st.meta,
@@ -130,6 +138,10 @@ func newState() (*state, map[string]anyTable) {
 		st.upgrades.name:           st.upgrades,
 		st.upgradeSecrets.name:     st.upgradeSecrets,
 		st.upgradeEnablements.name: st.upgradeEnablements,
+		st.campaigns.name:          st.campaigns,
+		st.earnings.name:           st.earnings,
+		st.organizations.name:      st.organizations,
+		st.licenses.name:           st.licenses,
 	}
 	return st, tables
 }
@@ -199,6 +211,9 @@ func New(opts Options) (*Server, error) {
 	s.ledgerRoutes()
 	s.couponsRoutes()
 	s.upgradesRoutes()
+	s.campaignsRoutes()
+	s.earningsRoutes()
+	s.subscriptionsRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

@@ -3,9 +3,9 @@ package sandbox
 import "time"
 
 // seed fills a new sandbox with the data of API.md §5: two coupons, the
-// Developer Console app sandbox-app and a ledger whose balance is the sum of
-// its entries. Families with seed data add it here. x is nil for an
-// in-memory sandbox.
+// Developer Console app sandbox-app, a ledger whose balance is the sum of
+// its entries and partner earnings. Families with seed data add it here.
+// x is nil for an in-memory sandbox.
 func (s *Server) seed(x *tx) {
 	s.st.meta.put(x, "meta", meta{})
 	for _, c := range []coupon{{ID: 1, Label: "30% off first payment"}, {ID: 2, Label: "$25 discount"}} {
@@ -24,4 +24,5 @@ func (s *Server) seed(x *tx) {
 		e.CreatedAt = base.Add(time.Duration(i) * 72 * time.Hour)
 		s.st.ledger.put(x, e.ID, e)
 	}
+	s.st.earnings.put(x, "earnings", seedEarnings())
 }

@@ -1,0 +1,344 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Affiliate campaigns of the Partner Program (API.md §2.1). The platform
+// has no get-by-id and no update: a campaign is created, listed (without its
+// id), searched (the only place its id appears) and disabled by id.
+
+// CampaignSearchPageSize is the search endpoint's page size.
+const CampaignSearchPageSize = 15
+
+// Campaign products.
+const (
+	CampaignProductLiveChat       = "livechat"
+	CampaignProductChatBot        = "chatbot"
+	CampaignProductHelpDesk       = "helpdesk"
+	CampaignProductPartnerProgram = "partner_program"
+)
+
+// Campaign states of the list and search endpoints. The list calls a
+// disabled campaign "disabled", the search "archived".
+const (
+	CampaignStateActive   = "active"
+	CampaignStateDisabled = "disabled"
+	CampaignStateArchived = "archived"
+)
+
+// PartnerTimeLayout is the Partner Program's timestamp format: no zone, UTC.
+const PartnerTimeLayout = "2006-01-02 15:04:05"
+
+// PartnerTime is a Partner Program timestamp. It reads "YYYY-MM-DD
+// HH:MM:SS" as UTC and also accepts RFC 3339; null or "" is the zero time.
+type PartnerTime struct {
+	time.Time
+}
+
+// ParsePartnerTime parses a Partner Program timestamp as UTC.
+func ParsePartnerTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.ParseInLocation(PartnerTimeLayout, s, time.UTC); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is neither %q nor RFC 3339", s, PartnerTimeLayout)
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *PartnerTime) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("partner timestamp: %w", err)
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	parsed, err := ParsePartnerTime(s)
+	if err != nil {
+		return err
+	}
+	t.Time = parsed
+	return nil
+}
+
+// MarshalJSON writes the platform's format.
+func (t PartnerTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.UTC().Format(PartnerTimeLayout))
+}
+
+// Campaign is an item of the campaigns list. It has no id.
+type Campaign struct {
+	Active        bool        `json:"active"`
+	Product       string      `json:"product"`
+	Name          string      `json:"name"`
+	Slug          string      `json:"slug"`
+	URL           string      `json:"url"`
+	ShortURL      string      `json:"short_url"`
+	CreatedAt     PartnerTime `json:"creation_timestamp"`
+	TrialDuration int64       `json:"trial_duration"`
+	// Discount is the coupon's label; nil when the campaign has none.
+	Discount *string `json:"discount"`
+}
+
+// CreatedCampaign is the answer to a create: the list fields without active.
+type CreatedCampaign struct {
+	Product       string      `json:"product"`
+	Name          string      `json:"name"`
+	Slug          string      `json:"slug"`
+	URL           string      `json:"url"`
+	ShortURL      string      `json:"short_url"`
+	CreatedAt     PartnerTime `json:"creation_timestamp"`
+	TrialDuration int64       `json:"trial_duration"`
+	Discount      *string     `json:"discount"`
+}
+
+// CampaignSearchResult is an item of the search endpoint, the only place a
+// campaign's id appears.
+type CampaignSearchResult struct {
+	ID             int64       `json:"id"`
+	Name           string      `json:"name"`
+	Product        string      `json:"product"`
+	CreatedAt      PartnerTime `json:"created_at"`
+	LandingPageURL string      `json:"landing_page_url"`
+	Slug           string      `json:"slug"`
+	IsDefault      bool        `json:"is_default"`
+	Region         string      `json:"region"`
+	Offer          *string     `json:"offer"`
+}
+
+// CampaignCreate is a create request. Zero TrialDuration and CouponID and an
+// empty Link are left out, so the platform's defaults apply.
+type CampaignCreate struct {
+	Product       string
+	Name          string
+	TrialDuration int64
+	CouponID      int64
+	Link          string
+}
+
+// CampaignFilter is one search filter: Field name or product, Operator
+// equals or contains.
+type CampaignFilter struct {
+	Field    string `json:"field"`
+	Value    string `json:"value"`
+	Operator string `json:"operator"`
+}
+
+// CampaignSearch selects campaigns: State active or archived (required),
+// Product one product or empty for all.
+type CampaignSearch struct {
+	State   string
+	Product string
+	Filters []CampaignFilter
+}
+
+// CampaignSummary is a campaign's performance.
+type CampaignSummary struct {
+	Click    int64   `json:"click"`
+	Trial    int64   `json:"trial"`
+	Paid     int64   `json:"paid"`
+	Earnings Dollars `json:"earnings"`
+}
+
+// CreateCampaign creates a campaign. The request is repeated only when the
+// platform provably did not act on it: a campaign name is unique, and a
+// blind retry of a create that succeeded would answer 409. After an
+// ambiguous failure, look for the campaign with SearchCampaigns.
+func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (*CreatedCampaign, error) {
+	form := url.Values{"name": {in.Name}}
+	if in.TrialDuration != 0 {
+		form.Set("trial_duration", strconv.FormatInt(in.TrialDuration, 10))
+	}
+	if in.CouponID != 0 {
+		form.Set("coupon_id", strconv.FormatInt(in.CouponID, 10))
+	}
+	if in.Link != "" {
+		form.Set("link", in.Link)
+	}
+	var out CreatedCampaign
+	err := c.do(ctx, request{
+		api: APIPartners, method: "POST", path: "/v2/partners/affiliates/campaigns",
+		query: url.Values{"product": {in.Product}}, form: form, retry: retryIfNotActed, out: &out,
+	})
+	// Whatever happened, the list may have changed.
+	c.campaigns.invalidate()
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListCampaigns returns the campaigns in state (active or disabled; empty
+// means active) straight from the platform.
+func (c *Client) ListCampaigns(ctx context.Context, state string) ([]Campaign, error) {
+	var q url.Values
+	if state != "" {
+		q = url.Values{"state": {state}}
+	}
+	var out struct {
+		Result []Campaign `json:"result"`
+	}
+	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns", query: q, out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return out.Result, nil
+}
+
+// ListCampaignsShared returns the campaigns in state, fetched once per
+// Client and shared by every caller: concurrent callers wait for one request,
+// later callers get the stored answer. CreateCampaign and DisableCampaign
+// drop the stored answers. Callers must not modify the returned slice.
+func (c *Client) ListCampaignsShared(ctx context.Context, state string) ([]Campaign, error) {
+	return c.campaigns.get(ctx, state, c.ListCampaigns)
+}
+
+// InvalidateCampaigns drops the answers ListCampaignsShared stored.
+func (c *Client) InvalidateCampaigns() { c.campaigns.invalidate() }
+
+// SearchCampaignsPage returns one page (first is 1) of a search and the
+// total number of matches.
+func (c *Client) SearchCampaignsPage(ctx context.Context, s CampaignSearch, page int) ([]CampaignSearchResult, int64, error) {
+	q := url.Values{"page": {strconv.Itoa(page)}, "state": {s.State}}
+	if s.Product != "" {
+		q.Set("product", s.Product)
+	}
+	if len(s.Filters) > 0 {
+		b, err := json.Marshal(s.Filters)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.Set("filters", string(b))
+	}
+	var out struct {
+		Results []CampaignSearchResult `json:"results"`
+		Total   int64                  `json:"total"`
+		Limit   int64                  `json:"limit"`
+	}
+	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns/search", query: q, out: &out})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out.Results, out.Total, nil
+}
+
+// SearchCampaigns walks every page of a search.
+func (c *Client) SearchCampaigns(ctx context.Context, s CampaignSearch) ([]CampaignSearchResult, error) {
+	return WalkPages(ctx, CampaignSearchPageSize, func(ctx context.Context, page int) ([]CampaignSearchResult, error) {
+		items, _, err := c.SearchCampaignsPage(ctx, s, page)
+		return items, err
+	})
+}
+
+// FindActiveCampaignsByName returns the active campaigns of product named
+// exactly name (normally one).
+func (c *Client) FindActiveCampaignsByName(ctx context.Context, product, name string) ([]CampaignSearchResult, error) {
+	res, err := c.SearchCampaigns(ctx, CampaignSearch{
+		State:   CampaignStateActive,
+		Product: product,
+		Filters: []CampaignFilter{{Field: "name", Value: name, Operator: "equals"}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The filter is the platform's; keep only exact matches in case it
+	// matches loosely.
+	out := res[:0]
+	for _, r := range res {
+		if r.Name == name && (product == "" || r.Product == product) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// DisableCampaign disables a campaign. The platform answers 403 both when
+// the campaign does not exist and when it is already disabled.
+func (c *Client) DisableCampaign(ctx context.Context, id int64) error {
+	err := c.do(ctx, request{api: APIPartners, method: "DELETE", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10)})
+	c.campaigns.invalidate()
+	return err
+}
+
+// GetCampaignSummary returns a campaign's clicks, trials, paid conversions
+// and earnings.
+func (c *Client) GetCampaignSummary(ctx context.Context, id int64) (*CampaignSummary, error) {
+	var out CampaignSummary
+	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10) + "/summary", out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// campaignCache shares campaign lists between the resources of one
+// provider run. A generation counter keeps a fetch that started before an
+// invalidation from storing its (possibly stale) answer afterwards.
+type campaignCache struct {
+	group singleflight.Group
+
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string][]Campaign
+}
+
+func (cc *campaignCache) invalidate() {
+	cc.mu.Lock()
+	cc.gen++
+	cc.entries = nil
+	cc.mu.Unlock()
+}
+
+func (cc *campaignCache) get(ctx context.Context, state string, fetch func(context.Context, string) ([]Campaign, error)) ([]Campaign, error) {
+	cc.mu.Lock()
+	if list, ok := cc.entries[state]; ok {
+		cc.mu.Unlock()
+		return list, nil
+	}
+	gen := cc.gen
+	cc.mu.Unlock()
+
+	key := state + "@" + strconv.FormatUint(gen, 10)
+	v, err, _ := cc.group.Do(key, func() (any, error) {
+		// The shared fetch must not die with the first caller's context.
+		list, err := fetch(context.WithoutCancel(ctx), state)
+		if err != nil {
+			return nil, err
+		}
+		cc.mu.Lock()
+		if cc.gen == gen {
+			if cc.entries == nil {
+				cc.entries = map[string][]Campaign{}
+			}
+			cc.entries[state] = list
+		}
+		cc.mu.Unlock()
+		return list, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Campaign), nil
+}

@@ -1,0 +1,195 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+)
+
+// Solution partners' client organizations, licenses and subscriptions
+// (API.md §2.3).
+
+// Subscription plans and billing cycles.
+const (
+	PlanStarter  = "starter"
+	PlanTeam     = "team"
+	PlanBusiness = "business"
+
+	BillingMonthly = "monthly"
+	BillingAnnual  = "annual"
+)
+
+// License statuses seen; decode status as an open string.
+const (
+	LicenseTrial   = "trial"
+	LicensePaid    = "paid"
+	LicenseExpired = "expired"
+)
+
+// LicenseID is a license number. The platform writes it as a string
+// ("104130623"); a JSON number is accepted too.
+type LicenseID string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *LicenseID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*l = ""
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*l = LicenseID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("license: %w", err)
+	}
+	*l = LicenseID(n.String())
+	return nil
+}
+
+// OrganizationCreate creates a client organization; DataCenter is dal
+// (USA) or fra (EU), empty for the platform's default.
+type OrganizationCreate struct {
+	OrganizationName string `json:"organization_name"`
+	ClientName       string `json:"client_name"`
+	ClientEmail      string `json:"client_email"`
+	DataCenter       string `json:"data_center,omitempty"`
+}
+
+// CreateOrganization creates a client organization and returns its id.
+func (c *Client) CreateOrganization(ctx context.Context, in OrganizationCreate) (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	err := c.do(ctx, request{api: APIPartners, method: "POST", path: "/v2/partners/solutions/organizations",
+		body: in, retry: retryIfNotActed, out: &out})
+	if err != nil {
+		return "", err
+	}
+	return out.ID, nil
+}
+
+// LicenseCreate creates a trial license for an organization's owner.
+type LicenseCreate struct {
+	ClientName    string `json:"client_name"`
+	ClientEmail   string `json:"client_email"`
+	PaymentOrigin string `json:"payment_origin"`
+	TrialDuration int64  `json:"trial_duration,omitempty"`
+	CouponID      int64  `json:"coupon_id,omitempty"`
+	PurchaseOrder string `json:"purchase_order,omitempty"`
+}
+
+// License is a client license: the create answer and the license detail.
+// Plan, BillingCycle and Seats are nil until a subscription was set up.
+type License struct {
+	License       LicenseID   `json:"license"`
+	Product       string      `json:"product"`
+	ClientName    string      `json:"client_name"`
+	ClientEmail   string      `json:"client_email"`
+	PurchaseOrder string      `json:"purchase_order"`
+	PaymentOrigin string      `json:"payment_origin"`
+	CreatedAt     PartnerTime `json:"creation_timestamp"`
+	EndAt         PartnerTime `json:"end_timestamp"`
+	CCAdded       bool        `json:"cc_added"`
+	Paid          bool        `json:"paid"`
+	// Recurrent is true while a subscription renews; nil when not reported.
+	Recurrent    *bool   `json:"recurrent"`
+	Expired      bool    `json:"expired"`
+	Status       string  `json:"status"`
+	Plan         *string `json:"plan"`
+	BillingCycle *string `json:"billing_cycle"`
+	Seats        *int64  `json:"seats"`
+	DataCenter   string  `json:"data_center"`
+}
+
+// HasOpenSubscription reports whether the license has a subscription that
+// has not been closed.
+func (l *License) HasOpenSubscription() bool {
+	if l.Recurrent != nil {
+		return *l.Recurrent
+	}
+	// Without the flag, a paid license with a plan is the best sign.
+	return l.Status == LicensePaid && l.Plan != nil
+}
+
+// CreateLicense creates a trial license of product (livechat, chatbot or
+// helpdesk) in an organization.
+func (c *Client) CreateLicense(ctx context.Context, orgID, product string, in LicenseCreate) (*License, error) {
+	var out License
+	err := c.do(ctx, request{api: APIPartners, method: "POST",
+		path:  "/v2/partners/solutions/organizations/" + url.PathEscape(orgID) + "/licenses",
+		query: url.Values{"product": {product}}, body: in, retry: retryIfNotActed, out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func licensePath(product, licenseID string) string {
+	return "/v2/partners/solutions/licenses/" + url.PathEscape(product) + "/" + url.PathEscape(licenseID)
+}
+
+// GetLicense returns a license's details, subscription included.
+func (c *Client) GetLicense(ctx context.Context, product, licenseID string) (*License, error) {
+	var out License
+	if err := c.do(ctx, request{api: APIPartners, method: "GET", path: licensePath(product, licenseID), out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SubscriptionCreate starts a subscription. Token is the card processor's
+// (Recurly) token: the client sends it once and never keeps it.
+type SubscriptionCreate struct {
+	Token        string `json:"token"`
+	Plan         string `json:"plan"`
+	BillingCycle string `json:"billing_cycle"`
+	Seats        int64  `json:"seats"`
+}
+
+// SubscriptionUpdate changes a subscription's plan, cycle and seats.
+type SubscriptionUpdate struct {
+	Plan         string `json:"plan"`
+	BillingCycle string `json:"billing_cycle"`
+	Seats        int64  `json:"seats"`
+}
+
+// CreateSubscription starts a subscription on a license. It charges a card,
+// so it is repeated only when the platform provably did not act.
+func (c *Client) CreateSubscription(ctx context.Context, product, licenseID string, in SubscriptionCreate) error {
+	return c.do(ctx, request{api: APIPartners, method: "POST", path: licensePath(product, licenseID) + "/subscription",
+		body: in, retry: retryIfNotActed})
+}
+
+// UpdateSubscription changes a subscription (the same body twice has the
+// same effect, so it is retried like a read).
+func (c *Client) UpdateSubscription(ctx context.Context, product, licenseID string, in SubscriptionUpdate) error {
+	return c.do(ctx, request{api: APIPartners, method: "PUT", path: licensePath(product, licenseID) + "/subscription", body: in})
+}
+
+// ErrNoPartnerPassword is returned by CloseSubscription when the client has
+// no partner password.
+var ErrNoPartnerPassword = errors.New("closing a subscription needs the partner password: set the provider's partner_password (or LIVECHAT_PARTNER_PASSWORD)")
+
+// CloseSubscription closes a subscription with the configured partner
+// password. With expire the license ends now, otherwise at the end of the
+// billing cycle.
+func (c *Client) CloseSubscription(ctx context.Context, product, licenseID string, expire bool) error {
+	if c.cfg.PartnerPassword == "" {
+		return ErrNoPartnerPassword
+	}
+	body := struct {
+		Password string `json:"password"`
+		Expire   bool   `json:"expire"`
+	}{c.cfg.PartnerPassword, expire}
+	return c.do(ctx, request{api: APIPartners, method: "DELETE", path: licensePath(product, licenseID) + "/subscription", body: body})
+}

@@ -1,0 +1,600 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &partnerCampaignResource{}
+	_ resource.ResourceWithImportState = &partnerCampaignResource{}
+)
+
+// Campaign input limits at plan time. The platform's documents disagree on
+// trial_duration (the 2018 guide: 30–60; current docs: 14–30, default 14;
+// earlier docs: up to 60 for LiveChat), so the plan accepts the union and
+// leaves the final word to the platform.
+const (
+	campaignNameMin      = 5
+	campaignNameMax      = 100
+	campaignTrialMin     = 14
+	campaignTrialMax     = 60
+	campaignTrialDefault = 14
+)
+
+// privateImportedKey marks a campaign that was just imported, so Read also
+// recovers the inputs the list does not report (link, coupon_id).
+const privateImportedKey = "imported"
+
+var campaignSlugRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// NewPartnerCampaignResource returns the livechat_partner_campaign resource.
+func NewPartnerCampaignResource() resource.Resource { return &partnerCampaignResource{} }
+
+type partnerCampaignResource struct {
+	data *providerData
+}
+
+type partnerCampaignModel struct {
+	ID            types.String      `tfsdk:"id"`
+	CampaignID    types.Int64       `tfsdk:"campaign_id"`
+	Name          types.String      `tfsdk:"name"`
+	Product       types.String      `tfsdk:"product"`
+	TrialDuration types.Int64       `tfsdk:"trial_duration"`
+	CouponID      types.Int64       `tfsdk:"coupon_id"`
+	Link          types.String      `tfsdk:"link"`
+	Slug          types.String      `tfsdk:"slug"`
+	URL           types.String      `tfsdk:"url"`
+	ShortURL      types.String      `tfsdk:"short_url"`
+	Discount      types.String      `tfsdk:"discount"`
+	CreatedAt     timetypes.RFC3339 `tfsdk:"created_at"`
+	Active        types.Bool        `tfsdk:"active"`
+}
+
+func (r *partnerCampaignResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_partner_campaign"
+}
+
+func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An affiliate campaign of the LiveChat Partner Program: a tracked referral link " +
+			"(`url`, `short_url`) that gives the people it brings a trial and, optionally, a coupon's discount. " +
+			"Needs the provider's `partner_token`.\n\n" +
+			"~> **Campaigns cannot be changed.** The platform has no update: changing any argument disables this " +
+			"campaign and creates a new one, with a new slug and new links. Campaign names are unique among active " +
+			"campaigns; creating a name that exists fails with the `terraform import` command to adopt it.\n\n" +
+			"~> **Destroy disables.** The platform cannot delete a campaign: destroying it disables it, and its " +
+			"links stop tracking. A campaign disabled outside Terraform is removed from state (with a warning) " +
+			"and the next plan creates it again.\n\n" +
+			"The platform has no way to read one campaign, so the provider reads the campaign list once per run " +
+			"and shares it between all campaigns.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The campaign's slug, as `slug`; the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"campaign_id": schema.Int64Attribute{
+				MarkdownDescription: "The platform's numeric campaign ID (from the campaign search; used to disable the campaign " +
+					"and for its statistics). Null if the search failed after the create; it is filled in at the next refresh.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The campaign's name, %d to %d characters, unique among your active campaigns. "+
+					"The slug is made from it. Changing it replaces the campaign.", campaignNameMin, campaignNameMax),
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(campaignNameMin, campaignNameMax),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`), "must not start or end with whitespace"),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"product": schema.StringAttribute{
+				MarkdownDescription: "The product the campaign promotes: `livechat` (the default), `chatbot`, `helpdesk`, " +
+					"or `partner_program` (recruiting partners). Changing it replaces the campaign.",
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(client.CampaignProductLiveChat),
+				Validators:    []validator.String{stringvalidator.OneOf(client.CampaignProductLiveChat, client.CampaignProductChatBot, client.CampaignProductHelpDesk, client.CampaignProductPartnerProgram)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"trial_duration": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Days of free trial for the people the campaign brings. The platform's documents "+
+					"disagree on the range: the 2018 partner guide says 30 to 60, the current API reference says 14 to 30 "+
+					"(default 14), and earlier references allowed up to 60 for LiveChat. The plan accepts %d to %d "+
+					"and the platform may refuse a value its current rules do not allow. Defaults to `%d`. "+
+					"Changing it replaces the campaign.", campaignTrialMin, campaignTrialMax, campaignTrialDefault),
+				Optional:      true,
+				Computed:      true,
+				Default:       int64default.StaticInt64(campaignTrialDefault),
+				Validators:    []validator.Int64{int64validator.Between(campaignTrialMin, campaignTrialMax)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"coupon_id": schema.Int64Attribute{
+				MarkdownDescription: "A coupon from your coupons (see the `livechat_coupon` and `livechat_coupons` data " +
+					"sources) whose discount the campaign offers. The platform answers 403 for a coupon you may not use. " +
+					"Changing it replaces the campaign.",
+				Optional:      true,
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"link": schema.StringAttribute{
+				MarkdownDescription: "The landing page the campaign links to, an absolute `http(s)` URL. When not set the " +
+					"platform uses the product's home page, and this attribute shows it. Changing it replaces the campaign; " +
+					"removing it from the configuration keeps the current landing page.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{absoluteURLValidator{}},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
+				},
+			},
+			"slug": schema.StringAttribute{
+				MarkdownDescription: "The URL-friendly campaign name with the `pp_` prefix (`pp_summer-sale`); it tags the " +
+					"links as `utm_campaign`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "The tracked referral link: the landing page with your affiliate code and the campaign's slug.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"short_url": schema.StringAttribute{
+				MarkdownDescription: "The short form of `url` (`https://lc.chat/…`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"discount": schema.StringAttribute{
+				MarkdownDescription: "The label of the coupon the campaign offers (`30% off first payment`); null without a coupon.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				CustomType: timetypes.RFC3339Type{},
+				MarkdownDescription: "When the campaign was created, RFC 3339 in UTC (the platform writes zone-less " +
+					"timestamps, which are read as UTC).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the campaign is active. Always `true` in state: a disabled campaign is removed from state.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *partnerCampaignResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *partnerCampaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan partnerCampaignModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.data.client
+	in := campaignRequestFrom(plan)
+
+	created, err := c.CreateCampaign(ctx, in)
+	var found *client.CampaignSearchResult
+	switch {
+	case err == nil:
+	case client.IsConflict(err):
+		r.addConflict(ctx, &resp.Diagnostics, in, err)
+		return
+	case isAmbiguousFailure(err):
+		// The platform may have created the campaign before the answer was
+		// lost: look for it by name before reporting anything.
+		match, diags := reconcileCampaign(ctx, c, in, err)
+		resp.Diagnostics.Append(diags...)
+		if match == nil {
+			return
+		}
+		found = match
+		list, lerr := c.ListCampaignsShared(ctx, client.CampaignStateActive)
+		if item, ok := findCampaignBySlug(list, match.Slug); lerr == nil && ok {
+			created = createdFromListed(item)
+		} else {
+			created = &client.CreatedCampaign{Product: match.Product, Name: match.Name, Slug: match.Slug,
+				CreatedAt: match.CreatedAt, TrialDuration: in.TrialDuration, Discount: match.Offer}
+		}
+	default:
+		addAPIError(&resp.Diagnostics, "Unable to create partner campaign", err)
+		return
+	}
+
+	if found != nil && created.TrialDuration != in.TrialDuration {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Partner campaign already exists",
+			fmt.Sprintf("An active campaign named %q exists, but with a trial of %d days instead of %d, so it is not the one "+
+				"this apply meant to create.\n\n", in.Name, created.TrialDuration, in.TrialDuration)+campaignConflictDetail(in.Name, created.Slug, nil))
+		return
+	}
+
+	state := plan
+	applyCreatedCampaign(&state, created)
+	// The campaign exists now: record it before the id lookup, so a failed
+	// lookup can never lose it.
+	first := state
+	if first.Link.IsUnknown() {
+		first.Link = types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, first)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if found == nil {
+		matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+		if err != nil {
+			resp.Diagnostics.AddWarning("Campaign created, but its ID is not known yet",
+				fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %v. "+
+					"campaign_id stays null until the next refresh finds it.", created.Slug, err))
+		}
+		for i := range matches {
+			if matches[i].Slug == created.Slug {
+				found = &matches[i]
+				break
+			}
+		}
+	}
+	if found != nil {
+		applySearchResult(&state, *found)
+	}
+	if state.Link.IsUnknown() {
+		state.Link = types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// addConflict explains a 409: the name is taken, and how to adopt the
+// existing campaign.
+func (r *partnerCampaignResource) addConflict(ctx context.Context, diags *diag.Diagnostics, in client.CampaignCreate, err error) {
+	slug := ""
+	if list, lerr := r.data.client.ListCampaignsShared(ctx, client.CampaignStateActive); lerr == nil {
+		for _, c := range list {
+			if c.Name == in.Name {
+				slug = c.Slug
+				break
+			}
+		}
+	}
+	diags.AddAttributeError(path.Root("name"), "Partner campaign already exists", campaignConflictDetail(in.Name, slug, err))
+}
+
+// campaignConflictDetail tells how to import the campaign that holds a name.
+func campaignConflictDetail(name, slug string, err error) string {
+	msg := ""
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.Message != "" {
+		msg = " The platform said: " + apiErr.Message + "."
+	}
+	if slug == "" {
+		return fmt.Sprintf("A campaign named %q already exists in the Partner Program, and campaign names are unique.%s "+
+			"Find its slug (pp_…) with the livechat_partner_campaigns data source or in the dashboard and import it:\n\n"+
+			"  terraform import livechat_partner_campaign.<name> <slug>\n\nor choose another name.", name, msg)
+	}
+	return fmt.Sprintf("A campaign named %q already exists in the Partner Program (slug %s), and campaign names are unique.%s "+
+		"To manage it with Terraform, import it:\n\n"+
+		"  terraform import livechat_partner_campaign.<name> %s\n\n"+
+		"(replace <name> with this resource's name), or use an import block with id = %q. Otherwise choose another name.",
+		name, slug, msg, slug, slug)
+}
+
+// isAmbiguousFailure reports an error after which the platform may or may
+// not have acted: no answer at all, or a server error.
+func isAmbiguousFailure(err error) bool {
+	if err == nil || client.IsMissingCredentials(err) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	apiErr, ok := client.AsAPIError(err)
+	if !ok {
+		return true
+	}
+	return apiErr.Status >= 500
+}
+
+// reconcileCampaign looks for the campaign an ambiguous create may have
+// made. It returns the match, or nil with an error diagnostic.
+func reconcileCampaign(ctx context.Context, c *client.Client, in client.CampaignCreate, createErr error) (*client.CampaignSearchResult, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+	switch {
+	case err != nil:
+		diags.AddError("Partner campaign may have been created",
+			fmt.Sprintf("Creating the campaign %q failed in a way that does not tell whether the platform created it (%v), "+
+				"and searching for it failed too (%v). Look for the campaign in the Partner Program dashboard: if it exists, "+
+				"import it with `terraform import livechat_partner_campaign.<name> <slug>`; otherwise run apply again.",
+				in.Name, createErr, err))
+		return nil, diags
+	case len(matches) == 0:
+		diags.AddError("Unable to create partner campaign",
+			fmt.Sprintf("Creating the campaign %q failed (%v). No active campaign with that name exists, so nothing was "+
+				"created; run apply again.", in.Name, createErr))
+		return nil, diags
+	}
+	m := matches[0]
+	diags.AddWarning("Partner campaign created despite an error",
+		fmt.Sprintf("Creating the campaign %q failed (%v), but the campaign exists (slug %s, id %d): the platform acted "+
+			"before the answer was lost. Terraform manages that campaign now.", in.Name, createErr, m.Slug, m.ID))
+	return &m, diags
+}
+
+func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state partnerCampaignModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imported := false
+	if req.Private != nil {
+		if v, d := req.Private.GetKey(ctx, privateImportedKey); !d.HasError() && len(v) > 0 {
+			imported = true
+		}
+	}
+	c := r.data.client
+	list, err := c.ListCampaignsShared(ctx, client.CampaignStateActive)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read partner campaigns", err)
+		return
+	}
+	slug := state.ID.ValueString()
+	item, ok := findCampaignBySlug(list, slug)
+	if !ok {
+		if !imported {
+			resp.Diagnostics.AddWarning("Partner campaign no longer active",
+				fmt.Sprintf("The campaign %s (%q) is not among your active campaigns: it was disabled or removed outside "+
+					"Terraform. It is removed from state, and the next plan proposes a new campaign.", slug, state.Name.ValueString()))
+		}
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	applyListedCampaign(&state, item)
+
+	if state.CampaignID.IsNull() || state.CampaignID.IsUnknown() || imported {
+		matches, err := c.FindActiveCampaignsByName(ctx, item.Product, item.Name)
+		if err != nil {
+			if imported {
+				addAPIError(&resp.Diagnostics, "Unable to find the imported campaign's ID", err)
+				return
+			}
+			tflog.Warn(ctx, "campaign ID lookup failed; it stays null until the next refresh", map[string]any{"slug": slug, "error": err.Error()})
+		}
+		for _, m := range matches {
+			if m.Slug == slug {
+				applySearchResult(&state, m)
+				if imported {
+					state.Link = types.StringValue(m.LandingPageURL)
+				}
+				break
+			}
+		}
+	}
+	if imported {
+		resp.Diagnostics.Append(r.recoverCoupon(ctx, &state)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportedKey, nil)...)
+	}
+	if state.Link.IsUnknown() {
+		state.Link = types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// recoverCoupon sets coupon_id of an imported campaign from its discount
+// label; the list reports only the label.
+func (r *partnerCampaignResource) recoverCoupon(ctx context.Context, state *partnerCampaignModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	state.CouponID = types.Int64Null()
+	if state.Discount.IsNull() {
+		return diags
+	}
+	coupons, err := r.data.client.ListCoupons(ctx)
+	if err != nil {
+		addAPIError(&diags, "Unable to list coupons for the imported campaign", err)
+		return diags
+	}
+	id, ok := couponIDForLabel(coupons, state.Discount.ValueString())
+	if !ok {
+		diags.AddWarning("Coupon of the imported campaign not identified",
+			fmt.Sprintf("The campaign offers %q, but not exactly one of your coupons has that label, so coupon_id is left "+
+				"empty. Set coupon_id in the configuration to the coupon's ID (a change of coupon_id replaces the campaign).",
+				state.Discount.ValueString()))
+		return diags
+	}
+	state.CouponID = types.Int64Value(id)
+	return diags
+}
+
+func (r *partnerCampaignResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Updating a partner campaign is not supported",
+		"Every argument of livechat_partner_campaign forces a new campaign, so Terraform should never plan an update. "+
+			"This is a bug in the provider; please report it.")
+}
+
+func (r *partnerCampaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireClient(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state partnerCampaignModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.data.client
+	id := state.CampaignID
+	if id.IsNull() || id.IsUnknown() {
+		matches, err := c.FindActiveCampaignsByName(ctx, state.Product.ValueString(), state.Name.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to find the campaign to disable", err)
+			return
+		}
+		for _, m := range matches {
+			if m.Slug == state.ID.ValueString() {
+				id = types.Int64Value(m.ID)
+			}
+		}
+		if id.IsNull() || id.IsUnknown() {
+			// Not active any more: nothing to disable.
+			return
+		}
+	}
+	err := c.DisableCampaign(ctx, id.ValueInt64())
+	if client.IsForbidden(err) {
+		// The platform's answer when the campaign is already disabled (or
+		// gone): the goal of the destroy is reached.
+		tflog.Info(ctx, "campaign already disabled", map[string]any{"slug": state.ID.ValueString(), "campaign_id": id.ValueInt64()})
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to disable partner campaign", err)
+	}
+}
+
+func (r *partnerCampaignResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	slug := strings.TrimSpace(req.ID)
+	if !campaignSlugRE.MatchString(slug) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q. "+
+				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), slug)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("slug"), slug)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportedKey, []byte(`true`))...)
+}
+
+// campaignRequestFrom builds the create request from a plan.
+func campaignRequestFrom(m partnerCampaignModel) client.CampaignCreate {
+	in := client.CampaignCreate{
+		Product:       m.Product.ValueString(),
+		Name:          m.Name.ValueString(),
+		TrialDuration: m.TrialDuration.ValueInt64(),
+	}
+	if in.Product == "" {
+		in.Product = client.CampaignProductLiveChat
+	}
+	if !m.CouponID.IsNull() && !m.CouponID.IsUnknown() {
+		in.CouponID = m.CouponID.ValueInt64()
+	}
+	if !m.Link.IsNull() && !m.Link.IsUnknown() {
+		in.Link = m.Link.ValueString()
+	}
+	return in
+}
+
+// applyCreatedCampaign copies a create answer's computed values into a
+// planned model; the inputs keep their planned values.
+func applyCreatedCampaign(m *partnerCampaignModel, c *client.CreatedCampaign) {
+	m.ID = types.StringValue(c.Slug)
+	m.Slug = types.StringValue(c.Slug)
+	m.URL = types.StringValue(c.URL)
+	m.ShortURL = types.StringValue(c.ShortURL)
+	m.Discount = types.StringPointerValue(c.Discount)
+	m.CreatedAt = partnerTimeValue(c.CreatedAt)
+	m.Active = types.BoolValue(true)
+	if m.CampaignID.IsUnknown() {
+		m.CampaignID = types.Int64Null()
+	}
+}
+
+// applyListedCampaign copies a list item into a model. The list does not
+// report the link or the coupon id, which keep their values.
+func applyListedCampaign(m *partnerCampaignModel, c client.Campaign) {
+	m.ID = types.StringValue(c.Slug)
+	m.Slug = types.StringValue(c.Slug)
+	m.Name = types.StringValue(c.Name)
+	m.Product = types.StringValue(c.Product)
+	m.TrialDuration = types.Int64Value(c.TrialDuration)
+	m.URL = types.StringValue(c.URL)
+	m.ShortURL = types.StringValue(c.ShortURL)
+	m.Discount = types.StringPointerValue(c.Discount)
+	m.CreatedAt = partnerTimeValue(c.CreatedAt)
+	m.Active = types.BoolValue(c.Active)
+}
+
+// applySearchResult takes the id, and the landing page when the plan left
+// it to the platform.
+func applySearchResult(m *partnerCampaignModel, r client.CampaignSearchResult) {
+	m.CampaignID = types.Int64Value(r.ID)
+	if (m.Link.IsUnknown() || m.Link.IsNull()) && r.LandingPageURL != "" {
+		m.Link = types.StringValue(r.LandingPageURL)
+	}
+}
+
+func createdFromListed(c client.Campaign) *client.CreatedCampaign {
+	return &client.CreatedCampaign{Product: c.Product, Name: c.Name, Slug: c.Slug, URL: c.URL, ShortURL: c.ShortURL,
+		CreatedAt: c.CreatedAt, TrialDuration: c.TrialDuration, Discount: c.Discount}
+}
+
+func findCampaignBySlug(list []client.Campaign, slug string) (client.Campaign, bool) {
+	for _, c := range list {
+		if c.Slug == slug {
+			return c, true
+		}
+	}
+	return client.Campaign{}, false
+}
+
+// partnerTimeValue is a Partner Program time as RFC 3339 UTC (null when unset).
+func partnerTimeValue(t client.PartnerTime) timetypes.RFC3339 {
+	if t.IsZero() {
+		return timetypes.NewRFC3339Null()
+	}
+	return timetypes.NewRFC3339TimeValue(t.UTC())
+}
+
+// absoluteURLValidator requires an absolute http(s) URL.
+type absoluteURLValidator struct{}
+
+func (absoluteURLValidator) Description(context.Context) string {
+	return "must be an absolute http(s) URL such as https://www.livechat.com/pricing/"
+}
+
+func (v absoluteURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (absoluteURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	raw := req.ConfigValue.ValueString()
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
+			fmt.Sprintf("%s must be an absolute http(s) URL such as https://www.livechat.com/pricing/, got %q.", req.Path, raw))
+	}
+}

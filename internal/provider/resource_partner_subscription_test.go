@@ -1,0 +1,356 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+const testCardToken = "tok_test_visa_4111111111111111"
+
+// writeOnlyVersions skips below Terraform 1.11, which introduced write-only arguments.
+var writeOnlyVersions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
+
+func subscriptionConfig(product, lic, plan, cycle string, seats int, extra string) string {
+	return fmt.Sprintf(`
+resource "livechat_partner_subscription" "acme" {
+  product       = %q
+  license_id    = %q
+  plan          = %q
+  billing_cycle = %q
+  seats         = %d
+  card_token_wo = %q
+%s
+}
+`, product, lic, plan, cycle, seats, testCardToken, extra)
+}
+
+func newClientLicense(t *testing.T, sbx *testSandbox, product string) string {
+	t.Helper()
+	lic, err := sbx.NewClientLicense(product, "Acme Inc", "Joe Doe", "joe@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lic
+}
+
+// subscriptionIs checks the sandbox's view of the license.
+func subscriptionIs(sbx *testSandbox, product, lic, plan, cycle string, seats int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		l, ok := sbx.ClientLicenseState(product, lic)
+		if !ok || !l.Recurrent || l.Plan != plan || l.BillingCycle != cycle || l.Seats != seats {
+			return fmt.Errorf("sandbox license %+v, want an open %s/%s subscription with %d seats", l, plan, cycle, seats)
+		}
+		return nil
+	}
+}
+
+// tokenNotInState fails if the card token reached the state.
+func tokenNotInState(s *terraform.State) error {
+	for addr, rs := range s.RootModule().Resources {
+		for k, v := range rs.Primary.Attributes {
+			if strings.Contains(v, testCardToken) {
+				return fmt.Errorf("%s.%s holds the card token", addr, k)
+			}
+		}
+	}
+	return nil
+}
+
+func TestAccPartnerSubscriptionResource_lifecycle(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	lic := newClientLicense(t, sbx, "livechat")
+	const addr = "livechat_partner_subscription.acme"
+	cfg := func(plan, cycle string, seats int, extra string) string {
+		return sbx.providerConfig() + subscriptionConfig("livechat", lic, plan, cycle, seats, extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersions,
+		CheckDestroy: func(*terraform.State) error {
+			l, _ := sbx.ClientLicenseState("livechat", lic)
+			if l.Recurrent || l.Status != "expired" {
+				return fmt.Errorf("after destroy with expire_on_destroy the license is %+v, want closed and expired", l)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("team", "monthly", 3, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("livechat/"+lic)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("paid")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cc_added"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("paid"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expire_on_destroy"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("card_token_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("end_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(subscriptionIs(sbx, "livechat", lic, "team", "monthly", 3), tokenNotInState),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "livechat/" + lic,
+				ImportStateVerify: true,
+			},
+			{
+				Config: cfg("business", "annual", 5, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: subscriptionIs(sbx, "livechat", lic, "business", "annual", 5),
+			},
+			{
+				Config: cfg("business", "annual", 5, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Changed in the dashboard: the plan puts the configuration back in place.
+				PreConfig: func() {
+					if err := sbx.ChangeClientSubscription("livechat", lic, "starter", "monthly", 2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg("business", "annual", 5, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("seats"), knownvalue.Int64Exact(5)),
+					},
+				},
+				Check: subscriptionIs(sbx, "livechat", lic, "business", "annual", 5),
+			},
+			{
+				// Closed in the dashboard: the refresh drops it and the plan creates it again.
+				PreConfig: func() {
+					if err := sbx.CloseClientSubscription("livechat", lic, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg("business", "annual", 5, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				Check: subscriptionIs(sbx, "livechat", lic, "business", "annual", 5),
+			},
+			{
+				Config: cfg("business", "annual", 5, "  expire_on_destroy = true"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("expire_on_destroy"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+// Closing without expire keeps the license until the end of the cycle.
+func TestAccPartnerSubscriptionResource_closeAtCycleEnd(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	lic := newClientLicense(t, sbx, "chatbot")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersions,
+		CheckDestroy: func(*terraform.State) error {
+			l, _ := sbx.ClientLicenseState("chatbot", lic)
+			if l.Recurrent || l.Status != "paid" {
+				return fmt.Errorf("after destroy the license is %+v, want closed but paid until the cycle ends", l)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: sbx.providerConfig() + subscriptionConfig("chatbot", lic, "starter", "monthly", 1, ""),
+			Check:  subscriptionIs(sbx, "chatbot", lic, "starter", "monthly", 1),
+		}},
+	})
+}
+
+func TestAccPartnerSubscriptionResource_errors(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	lic := newClientLicense(t, sbx, "livechat")
+	taken := newClientLicense(t, sbx, "helpdesk")
+	if err := sbx.OpenClientSubscription("helpdesk", taken, "team", "monthly", 4); err != nil {
+		t.Fatal(err)
+	}
+	p := sbx.providerConfig()
+	steps := []resource.TestStep{}
+	for _, tc := range []struct{ cfg, want string }{
+		{subscriptionConfig("livechat", lic, "gold", "monthly", 1, ""), `(?s)Attribute plan value must be one of:.*"starter".*got:\s+"gold"`},
+		{subscriptionConfig("livechat", lic, "team", "weekly", 1, ""), `(?s)Attribute billing_cycle value must be one of:.*"annual".*got:\s+"weekly"`},
+		{subscriptionConfig("livechat", lic, "team", "monthly", 0, ""), `(?s)Attribute seats value must be at least 1, got: 0`},
+		{subscriptionConfig("teams", lic, "team", "monthly", 1, ""), `(?s)Attribute product value must be one of:.*got:\s+"teams"`},
+		{subscriptionConfig("livechat", "LC-1", "team", "monthly", 1, ""), `(?s)Attribute license_id must be a license number, digits only`},
+	} {
+		steps = append(steps, resource.TestStep{Config: p + tc.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
+	}
+	steps = append(steps,
+		resource.TestStep{
+			Config: p + fmt.Sprintf(`
+resource "livechat_partner_subscription" "acme" {
+  product       = "livechat"
+  license_id    = %q
+  plan          = "team"
+  billing_cycle = "monthly"
+  seats         = 1
+}
+`, lic),
+			ExpectError: regexp.MustCompile(`(?s)Missing card token.*card_token_wo is required to create a subscription`),
+		},
+		resource.TestStep{
+			Config:      p + subscriptionConfig("livechat", "999999", "team", "monthly", 1, ""),
+			ExpectError: regexp.MustCompile(`(?s)Client license not found.*404.*license\s+999999 not found`),
+		},
+		resource.TestStep{
+			Config: p + subscriptionConfig("helpdesk", taken, "team", "monthly", 4, ""),
+			ExpectError: regexp.MustCompile(`(?s)Partner subscription already exists.*terraform\s+import\s+livechat_partner_subscription\.<name>\s+helpdesk/` +
+				taken),
+		},
+		resource.TestStep{
+			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
+			ResourceName:  "livechat_partner_subscription.acme",
+			ImportState:   true,
+			ImportStateId: "livechat-" + lic,
+			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*expected <product>/<license_id> such as\s+livechat/104130623`),
+		},
+		resource.TestStep{
+			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
+			ResourceName:  "livechat_partner_subscription.acme",
+			ImportState:   true,
+			ImportStateId: "livechat/" + lic,
+			// The license exists but has no subscription.
+			ExpectError: regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
+		},
+	)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersions,
+		Steps:                    steps,
+	})
+	if l, _ := sbx.ClientLicenseState("livechat", lic); l.Recurrent {
+		t.Fatal("a failed step created a subscription")
+	}
+}
+
+// A destroy without a partner password fails at plan time and closes nothing.
+func TestAccPartnerSubscriptionResource_missingPassword(t *testing.T) {
+	if os.Getenv(EnvPartnerPassword) != "" {
+		t.Skip(EnvPartnerPassword + " is set in the environment")
+	}
+	sbx := newTestSandbox(t, sandbox.Options{})
+	lic := newClientLicense(t, sbx, "livechat")
+	noPassword := fmt.Sprintf(`
+provider "livechat" {
+  partner_token = %q
+  max_retries   = 1
+%s
+}
+`, sandbox.DefaultPartnerToken, sbx.endpointsBlock())
+	res := subscriptionConfig("livechat", lic, "team", "monthly", 2, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersions,
+		Steps: []resource.TestStep{
+			{Config: noPassword + res},
+			{
+				Config:      noPassword + res,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Partner password not configured.*partner_password\s+\(or\s+LIVECHAT_PARTNER_PASSWORD\)`),
+			},
+			{
+				// Still open; with the password the final destroy works.
+				Config:           sbx.providerConfig() + res,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            subscriptionIs(sbx, "livechat", lic, "team", "monthly", 2),
+			},
+		},
+	})
+}
+
+func TestParseSubscriptionImportID(t *testing.T) {
+	if p, l, err := parseSubscriptionImportID(" helpdesk/123 "); err != nil || p != "helpdesk" || l != "123" {
+		t.Fatalf("good id: %s %s %v", p, l, err)
+	}
+	for _, bad := range []string{"", "livechat", "livechat/", "/123", "livechat/12a", "teams/123", "livechat/1/2"} {
+		if _, _, err := parseSubscriptionImportID(bad); err == nil || !strings.Contains(err.Error(), "expected <product>/<license_id>") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func TestSubscriptionConverters(t *testing.T) {
+	m := partnerSubscriptionModel{Plan: types.StringValue("team"), BillingCycle: types.StringValue("annual"), Seats: types.Int64Value(4)}
+	if got := subscriptionCreateFrom(m, "tok"); got != (client.SubscriptionCreate{Token: "tok", Plan: "team", BillingCycle: "annual", Seats: 4}) {
+		t.Fatalf("create %+v", got)
+	}
+	plan, cycle, seats := "team", "annual", int64(4)
+	l := &client.License{Plan: &plan, BillingCycle: &cycle, Seats: &seats, Status: "paid", CCAdded: true, Paid: true}
+	if !subscriptionMatches(l, m) {
+		t.Fatal("matching license")
+	}
+	seats2 := int64(5)
+	l.Seats = &seats2
+	if subscriptionMatches(l, m) {
+		t.Fatal("seats differ")
+	}
+	applyLicense(&m, l)
+	if m.Seats.ValueInt64() != 5 || m.Status.ValueString() != "paid" || !m.EndAt.IsNull() {
+		t.Fatalf("applied %+v", m)
+	}
+}
+
+// A create whose answer is lost is adopted when the license shows the
+// planned subscription, without a second charge.
+func TestAccPartnerSubscriptionResource_ambiguousCreate(t *testing.T) {
+	var posts atomic.Int64
+	sbx := newWrappedTestSandbox(t, sandbox.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/subscription") && posts.Add(1) == 1 {
+				next.ServeHTTP(httptest.NewRecorder(), r)
+				http.Error(w, "upstream timed out", http.StatusGatewayTimeout)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	lic := newClientLicense(t, sbx, "livechat")
+	cfg := sbx.providerConfig() + subscriptionConfig("livechat", lic, "team", "monthly", 2, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   writeOnlyVersions,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(subscriptionIs(sbx, "livechat", lic, "team", "monthly", 2),
+					func(*terraform.State) error {
+						if posts.Load() != 1 {
+							return fmt.Errorf("the subscription was posted %d times, want 1", posts.Load())
+						}
+						return nil
+					}),
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
