@@ -80,6 +80,9 @@ type state struct {
 	ledger  *table[ledgerEntry]
 	coupons *table[coupon]
 	tokens  *table[issuedToken]
+
+	recurrent *table[recurrentCharge]
+	direct    *table[directCharge]
 }
 
 // meta is the sandbox's own bookkeeping (the clock offset).
@@ -94,12 +97,18 @@ func newState() (*state, map[string]anyTable) {
 		ledger:  newTable[ledgerEntry]("ledger"),
 		coupons: newTable[coupon]("coupons"),
 		tokens:  newTable[issuedToken]("tokens"),
+
+		recurrent: newTable[recurrentCharge]("recurrent_charges"),
+		direct:    newTable[directCharge]("direct_charges"),
 	}
 	tables := map[string]anyTable{
 		st.meta.name:    st.meta,
 		st.ledger.name:  st.ledger,
 		st.coupons.name: st.coupons,
 		st.tokens.name:  st.tokens,
+
+		st.recurrent.name: st.recurrent,
+		st.direct.name:    st.direct,
 	}
 	return st, tables
 }
@@ -162,6 +171,11 @@ func New(opts Options) (*Server, error) {
 	s.accountsRoutes()
 	s.ledgerRoutes()
 	s.couponsRoutes()
+	s.recurrentChargesRoutes()
+	s.directChargesRoutes()
+	s.chargeControlRoutes()
+	s.clockRoutes()
+	s.checkoutRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
