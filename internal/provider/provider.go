@@ -463,7 +463,9 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 }
 
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewRecurrentChargeResource,
+	}
 }
 
 func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {
