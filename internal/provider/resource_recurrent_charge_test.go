@@ -2,8 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -808,4 +813,66 @@ func TestAccRecurrentChargeResource_example(t *testing.T) {
 			},
 		},
 	})
+}
+
+// cancelInterceptor forwards everything to the sandbox except cancels,
+// which it answers with status (the platform refusing or not knowing the
+// charge).
+func cancelInterceptor(t *testing.T, sbx *testSandbox, status int) string {
+	t.Helper()
+	target, err := url.Parse(sbx.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/cancel") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"error":{"type":"refused","message":"the charge cannot be cancelled (%d)"}}`, status)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// Destroy succeeds when the platform answers 404 (gone already) or 422
+// (refused: removed from the state with a warning).
+func TestAccRecurrentChargeResource_destroyRefusedOrGone(t *testing.T) {
+	for _, status := range []int{http.StatusUnprocessableEntity, http.StatusNotFound} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			sbx := newTestSandbox(t, sandbox.Options{})
+			proxyURL := cancelInterceptor(t, sbx, status)
+			var id string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					// The platform refused, so the charge is still there;
+					// Terraform let go of it without an error.
+					if st, _ := sbx.ChargeStatus(id); st != "pending" {
+						return fmt.Errorf("charge %s is %s, want it untouched (pending)", id, st)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+provider "livechat" {
+  access_token = %q
+  endpoints {
+    billing = %q
+  }
+}
+resource "livechat_recurrent_charge" "test" {
+  name       = "x"
+  price      = 100
+  return_url = "https://example.com/"
+}
+`, sandbox.DefaultAccessToken, proxyURL),
+					Check: captureID(rcAddr, &id),
+				}},
+			})
+		})
+	}
 }
