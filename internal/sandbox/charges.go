@@ -13,6 +13,27 @@ import (
 // the buyer and seller identities a sandbox charge carries, the product
 // path segment and its scopes, request validation, and the control API
 // through which the buyer answers a charge (API.md §5).
+//
+// Control API for charges (no auth, loopback only, JSON in and out):
+//
+//	POST /_sandbox/charges/<id>/accept    the buyer accepts a pending recurrent or direct charge → the charge
+//	POST /_sandbox/charges/<id>/decline   the buyer declines it → the charge (422 unless pending, 404 unknown)
+//	POST /_sandbox/charges/<id>/payment   {"fail":true|false}: whether the buyer's payments for this charge
+//	                                      fail from now on (default false) → the charge
+//	POST /_sandbox/clock/advance          {"days":1..3650}: time passes (clock.go) → {"clock","events"}
+//
+// The buyer's pages (checkout.go): GET <confirmation_url> and
+// GET /marketplace/checkout/charge/<id>/<recurrent_charge|direct_charge>?icon=&description=
+// show the charge; their Accept and Decline buttons post back to the same address.
+//
+// Sandbox rules where the platform documents nothing [ours]: the buyer has
+// one account (per_account charges cost price × 1); a charge without a
+// trial is collected at activation; a renewal is invoiced (past_due) at
+// next_charge_at and collected or frozen a day later; a processed direct
+// charge settles a day after activation; test charges go through the same
+// states but add nothing to the ledger; every collection attempt of a
+// subscription is recorded as a settled direct charge whose
+// recurrent_charge_id names the subscription.
 
 // Billing products, the <product> path segment (API.md §1).
 const (
