@@ -465,6 +465,7 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewRecurrentChargeResource,
+		NewDirectChargeResource,
 	}
 }
 

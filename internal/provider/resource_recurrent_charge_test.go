@@ -815,10 +815,10 @@ func TestAccRecurrentChargeResource_example(t *testing.T) {
 	})
 }
 
-// cancelInterceptor forwards everything to the sandbox except cancels,
-// which it answers with status (the platform refusing or not knowing the
-// charge).
-func cancelInterceptor(t *testing.T, sbx *testSandbox, status int) string {
+// interceptor forwards everything to the sandbox except the requests for
+// which answer returns a status, which it answers itself in the Billing
+// error envelope.
+func interceptor(t *testing.T, sbx *testSandbox, answer func(*http.Request) int) string {
 	t.Helper()
 	target, err := url.Parse(sbx.URL)
 	if err != nil {
@@ -826,10 +826,10 @@ func cancelInterceptor(t *testing.T, sbx *testSandbox, status int) string {
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/cancel") {
+		if status := answer(r); status != 0 {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
-			fmt.Fprintf(w, `{"error":{"type":"refused","message":"the charge cannot be cancelled (%d)"}}`, status)
+			fmt.Fprintf(w, `{"error":{"type":"intercepted","message":"intercepted by the test (%d)"}}`, status)
 			return
 		}
 		proxy.ServeHTTP(w, r)
@@ -838,13 +838,31 @@ func cancelInterceptor(t *testing.T, sbx *testSandbox, status int) string {
 	return hs.URL
 }
 
+// billingOnlyProvider points only the Billing API at url.
+func billingOnlyProvider(url string) string {
+	return fmt.Sprintf(`
+provider "livechat" {
+  access_token = %q
+  max_retries  = 1
+  endpoints {
+    billing = %q
+  }
+}
+`, sandbox.DefaultAccessToken, url)
+}
+
 // Destroy succeeds when the platform answers 404 (gone already) or 422
 // (refused: removed from the state with a warning).
 func TestAccRecurrentChargeResource_destroyRefusedOrGone(t *testing.T) {
 	for _, status := range []int{http.StatusUnprocessableEntity, http.StatusNotFound} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			sbx := newTestSandbox(t, sandbox.Options{})
-			proxyURL := cancelInterceptor(t, sbx, status)
+			proxyURL := interceptor(t, sbx, func(r *http.Request) int {
+				if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/cancel") {
+					return status
+				}
+				return 0
+			})
 			var id string
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -857,19 +875,13 @@ func TestAccRecurrentChargeResource_destroyRefusedOrGone(t *testing.T) {
 					return nil
 				},
 				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "livechat" {
-  access_token = %q
-  endpoints {
-    billing = %q
-  }
-}
+					Config: billingOnlyProvider(proxyURL) + `
 resource "livechat_recurrent_charge" "test" {
   name       = "x"
   price      = 100
   return_url = "https://example.com/"
 }
-`, sandbox.DefaultAccessToken, proxyURL),
+`,
 					Check: captureID(rcAddr, &id),
 				}},
 			})
