@@ -472,6 +472,9 @@ func (p *livechatProvider) Resources(context.Context) []func() resource.Resource
 func (p *livechatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewLedgerBalanceDataSource,
+		NewRecurrentChargeDataSource,
+		NewDirectChargeDataSource,
+		NewDirectChargesDataSource,
 	}
 }
 
