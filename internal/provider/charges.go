@@ -20,7 +20,7 @@ import (
 // parseChargeImportID accepts "<id>" (the provider's default product) or
 // "<product>/<id>".
 func parseChargeImportID(raw, defaultProduct string) (product, id string, err error) {
-	bad := fmt.Errorf("expected <id> or <product>/<id> (product livechat or helpdesk), got %q", raw)
+	bad := fmt.Errorf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", raw)
 	parts := strings.Split(raw, "/")
 	switch len(parts) {
 	case 1:

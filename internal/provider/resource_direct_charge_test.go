@@ -327,7 +327,7 @@ func TestAccDirectChargeResource_badImportID(t *testing.T) {
 			ResourceName:  dcAddr,
 			ImportState:   true,
 			ImportStateId: bad,
-			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id> (product livechat or helpdesk), got %q", bad)),
+			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", bad)),
 		})
 	}
 	steps = append(steps, resource.TestStep{

@@ -664,7 +664,7 @@ func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
 			ResourceName:  rcAddr,
 			ImportState:   true,
 			ImportStateId: bad,
-			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id> (product livechat or helpdesk), got %q", bad)),
+			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", bad)),
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
@@ -751,7 +751,7 @@ func TestParseChargeImportID(t *testing.T) {
 	}
 	for _, raw := range []string{"", "a/b/c", "foo/abc", "livechat/", "/abc", " abc"} {
 		_, _, err := parseChargeImportID(raw, "livechat")
-		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("expected <id> or <product>/<id> (product livechat or helpdesk), got %q", raw)) {
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", raw)) {
 			t.Errorf("%q: %v", raw, err)
 		}
 	}
