@@ -396,6 +396,12 @@ func TestAccRecurrentChargeResource_autoActivate(t *testing.T) {
 					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("updated_at"), knownvalue.NotNull()),
+					// Null computed values stay known-null, not "known after apply".
+					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("trial_ends_at"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("cancelled_at"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("external_id"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("next_charge_at"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("checkout_url"), knownvalue.NotNull()),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("auto_activate"), knownvalue.Bool(false)),
