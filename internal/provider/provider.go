@@ -483,6 +483,8 @@ func (p *livechatProvider) Resources(context.Context) []func() resource.Resource
 		NewInAppUpgradeResource,
 		NewPartnerCampaignResource,
 		NewPartnerSubscriptionResource,
+		NewRecurrentChargeResource,
+		NewDirectChargeResource,
 	}
 }
 
@@ -490,6 +492,9 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewLedgerBalanceDataSource,
 		NewLedgerEntriesDataSource,
+		NewRecurrentChargeDataSource,
+		NewDirectChargeDataSource,
+		NewDirectChargesDataSource,
 		NewCouponsDataSource,
 		NewCouponDataSource,
 		NewPartnerBalanceDataSource,

@@ -104,6 +104,8 @@ type state struct {
 	earnings           *table[partnerEarnings]
 	organizations      *table[organization]
 	licenses           *table[license]
+	recurrent          *table[recurrentCharge]
+	direct             *table[directCharge]
 }
 
 // meta is the sandbox's own bookkeeping (the clock offset).
@@ -127,6 +129,8 @@ func newState() (*state, map[string]anyTable) {
 		earnings:           newTable[partnerEarnings]("partner_earnings"),
 		organizations:      newTable[organization]("organizations"),
 		licenses:           newTable[license]("licenses"),
+		recurrent:          newTable[recurrentCharge]("recurrent_charges"),
+		direct:             newTable[directCharge]("direct_charges"),
 	}
 	tables := map[string]anyTable{
 		st.meta.name:    st.meta,
@@ -142,6 +146,8 @@ func newState() (*state, map[string]anyTable) {
 		st.earnings.name:           st.earnings,
 		st.organizations.name:      st.organizations,
 		st.licenses.name:           st.licenses,
+		st.recurrent.name:          st.recurrent,
+		st.direct.name:             st.direct,
 	}
 	return st, tables
 }
@@ -214,6 +220,11 @@ func New(opts Options) (*Server, error) {
 	s.campaignsRoutes()
 	s.earningsRoutes()
 	s.subscriptionsRoutes()
+	s.recurrentChargesRoutes()
+	s.directChargesRoutes()
+	s.chargeControlRoutes()
+	s.clockRoutes()
+	s.checkoutRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }

@@ -1,0 +1,394 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+const dcAddr = "livechat_direct_charge.test"
+
+func dcConfig(sbx *testSandbox, body string) string {
+	return chargeProviderConfig(sbx, "") + `
+resource "livechat_direct_charge" "test" {
+` + body + `
+}
+`
+}
+
+const dcBasic = `
+  name       = "10 extra seats"
+  price      = 1900
+  quantity   = 10
+  return_url = "https://example.com/billing/done"
+`
+
+// checkDirectChargesKept is a CheckDestroy: destroy cannot undo a direct
+// charge, so every charge the test saw must still be on the platform with
+// the status it last had.
+func checkDirectChargesKept(sbx *testSandbox, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if len(want) == 0 {
+			return fmt.Errorf("no charge ids to check")
+		}
+		for id, status := range want {
+			got, ok := sbx.ChargeStatus(id)
+			if !ok {
+				return fmt.Errorf("direct charge %s disappeared from the platform", id)
+			}
+			if got != status {
+				return fmt.Errorf("direct charge %s is %s after destroy, want it left %s", id, got, status)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccDirectChargeResource_lifecycle(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	var id1, id2, same string
+	kept := map[string]string{}
+	balance := sbx.LedgerBalance()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkDirectChargesKept(sbx, kept),
+		Steps: []resource.TestStep{
+			{
+				Config: dcConfig(sbx, dcBasic),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(dcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("price"), knownvalue.Int64Exact(1900)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("quantity"), knownvalue.Int64Exact(10)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("test"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("per_account"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("auto_activate"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("commission_percent"), knownvalue.Int64Exact(20)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("buyer_license_id"), knownvalue.Int64Exact(100006625)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("buyer_entity_id"), knownvalue.StringExact("buyer@example.com")),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("seller_client_id"), knownvalue.StringExact(sandbox.DefaultClientID)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("confirmation_url"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(sbx.URL)+`/billing/confirm/[0-9a-f-]{36}$`))),
+					statecheck.CompareValuePairs(dcAddr, tfjsonpath.New("id"), dcAddr, tfjsonpath.New("checkout_url"),
+						checkoutURLMatchesID{chargeType: "direct_charge"}),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+				},
+				Check: captureID(dcAddr, &id1),
+			},
+			{ResourceName: dcAddr, ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName:      dcAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "livechat/" + id1, nil },
+			},
+			{
+				Config: dcConfig(sbx, dcBasic),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// The buyer accepts: activation shows as an in-place update.
+				PreConfig: func() {
+					if err := sbx.AcceptCharge(id1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: dcConfig(sbx, dcBasic),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(dcAddr, tfjsonpath.New("status")),
+					plancheck.ExpectUnknownValue(dcAddr, tfjsonpath.New("updated_at")),
+					plancheck.ExpectKnownValue(dcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("processed")),
+				},
+				Check: resource.ComposeTestCheckFunc(captureID(dcAddr, &same), func(*terraform.State) error {
+					if same != id1 {
+						return fmt.Errorf("activation replaced the charge")
+					}
+					return nil
+				}, expectSandboxStatus(sbx, &id1, "processed")),
+			},
+			{
+				// The payment goes through: refreshed, never a diff.
+				PreConfig: func() {
+					if _, err := sbx.AdvanceClock(1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: dcConfig(sbx, dcBasic),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+				},
+				Check: func(*terraform.State) error {
+					if got := sbx.LedgerBalance() - balance; got != 15200 {
+						return fmt.Errorf("the ledger grew by %d, want 15200 (10 × 1900 less 20%%)", got)
+					}
+					return nil
+				},
+			},
+			{
+				// A new quantity is a new charge; the old one stays as it was.
+				Config: dcConfig(sbx, strings.Replace(dcBasic, "10\n", "20\n", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("quantity"), knownvalue.Int64Exact(20)),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				},
+				Check: resource.ComposeTestCheckFunc(captureID(dcAddr, &id2), func(*terraform.State) error {
+					if id2 == id1 {
+						return fmt.Errorf("not replaced")
+					}
+					kept[id1], kept[id2] = "success", "pending"
+					return nil
+				}, expectSandboxStatus(sbx, &id1, "success")),
+			},
+		},
+	})
+}
+
+func TestAccDirectChargeResource_autoActivateAndHelpDesk(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	var id string
+	kept := map[string]string{}
+	cfg := func(auto bool) string {
+		return dcConfig(sbx, fmt.Sprintf(`
+  product       = "helpdesk"
+  name          = "Setup fee"
+  price         = 5000
+  quantity      = 1
+  test          = true
+  per_account   = true
+  return_url    = "http://localhost/done"
+  auto_activate = %t
+`, auto))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkDirectChargesKept(sbx, kept),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(false),
+				Check: resource.ComposeTestCheckFunc(captureID(dcAddr, &id), func(*terraform.State) error {
+					if p, _ := sbx.ChargeProduct(id); p != "helpdesk" {
+						return fmt.Errorf("created for %q, want helpdesk", p)
+					}
+					return nil
+				}),
+			},
+			{
+				ResourceName:      dcAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "helpdesk/" + id, nil },
+				// An import starts from auto_activate's default.
+				ImportStateVerifyIgnore: []string{"auto_activate"},
+			},
+			{
+				PreConfig: func() {
+					if err := sbx.AcceptCharge(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+				},
+			},
+			{
+				Config: cfg(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(dcAddr, tfjsonpath.New("status")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("processed")),
+				},
+			},
+			{
+				// Turning auto_activate off changes only the state.
+				Config: cfg(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("processed")),
+				}},
+				Check: func(*terraform.State) error { kept[id] = "processed"; return nil },
+			},
+		},
+	})
+}
+
+// A charge the platform no longer knows is removed at refresh and created again.
+func TestAccDirectChargeResource_goneOutsideTerraform(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	var gone atomic.Value
+	gone.Store("")
+	proxyURL := interceptor(t, sbx, func(r *http.Request) int {
+		if id := gone.Load().(string); id != "" && r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/"+id) {
+			return http.StatusNotFound
+		}
+		return 0
+	})
+	var id1, id2 string
+	cfg := billingOnlyProvider(proxyURL) + `
+resource "livechat_direct_charge" "test" {
+  name       = "x"
+  price      = 100
+  quantity   = 1
+  return_url = "https://example.com/"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID(dcAddr, &id1)},
+			{
+				PreConfig: func() { gone.Store(id1) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(captureID(dcAddr, &id2), func(*terraform.State) error {
+					if id2 == id1 {
+						return fmt.Errorf("not recreated")
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccDirectChargeResource_validators(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	with := func(replace, by string) string {
+		return dcConfig(sbx, strings.Replace(`
+  name       = "x"
+  price      = 100
+  quantity   = 1
+  return_url = "https://example.com/"
+`, replace, by, 1))
+	}
+	var steps []resource.TestStep
+	for _, tc := range []struct{ config, msg string }{
+		{with("price      = 100", "price = 0"), "Attribute price value must be at least 1, got: 0"},
+		{with("quantity   = 1", "quantity = 0"), "Attribute quantity value must be at least 1, got: 0"},
+		{with(`"https://example.com/"`, `"ftp://x"`), `return_url must be an absolute http or https URL, such as https://example.com/billing/done, got "ftp://x"`},
+		{with(`"https://example.com/"`, `"not-a-url"`), `got "not-a-url"`},
+		{with(`name       = "x"`, `name = "x"
+ product = "foo"`), `Attribute product value must be one of: ["livechat" "helpdesk"], got: "foo"`},
+		{with(`name       = "x"`, `name = ""`), "Attribute name string length must be at least 1"},
+	} {
+		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: words(tc.msg)})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+	if n := sbx.RequestCount("POST /v3/direct_charge/{product}"); n != 0 {
+		t.Fatalf("invalid configurations reached the platform %d times", n)
+	}
+}
+
+func TestAccDirectChargeResource_badImportID(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	steps := []resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}
+	for _, bad := range []string{"a/b/c", "foo/123", "livechat/"} {
+		steps = append(steps, resource.TestStep{
+			ResourceName:  dcAddr,
+			ImportState:   true,
+			ImportStateId: bad,
+			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", bad)),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		ResourceName:  dcAddr,
+		ImportState:   true,
+		ImportStateId: "00000000-0000-4000-8000-000000000000",
+		ExpectError:   words("Cannot import non-existent remote object"),
+	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+}
+
+func TestAccDirectChargeResource_example(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	example, err := os.ReadFile("../../examples/resources/livechat_direct_charge/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile("../../examples/resources/livechat_direct_charge/import.sh")
+	if err != nil || !strings.Contains(string(script), "terraform import livechat_direct_charge.seats ") {
+		t.Fatalf("import.sh: %v", err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: chargeProviderConfig(sbx, "") + string(example),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("livechat_direct_charge.seats", tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				},
+			},
+			{ResourceName: "livechat_direct_charge.seats", ImportState: true, ImportStateVerify: true},
+		},
+	})
+}
+
+func TestDirectChargeConverters(t *testing.T) {
+	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
+	c := &client.DirectCharge{
+		ID: "d1", Name: "n", Price: 100, Quantity: 2, ReturnURL: "https://e.com", Status: "processed",
+		ConfirmationURL: "https://c", CommissionPercent: 20, BuyerLicenseID: 7, CreatedAt: created, UpdatedAt: created.Add(time.Hour),
+	}
+	m, diags := modelFromDirectCharge("livechat", types.BoolUnknown(), c)
+	if diags.HasError() || !m.AutoActivate.ValueBool() || m.Quantity.ValueInt64() != 2 || m.Status.ValueString() != "processed" ||
+		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" ||
+		m.UpdatedAt.ValueString() != "2026-11-17T11:00:00Z" || m.BuyerLicenseID.ValueInt64() != 7 {
+		t.Fatalf("model %+v %v", m, diags)
+	}
+	req := directChargeRequestFrom(m)
+	if req != (client.DirectChargeRequest{Name: "n", Price: 100, Quantity: 2, ReturnURL: "https://e.com"}) {
+		t.Fatalf("request %+v", req)
+	}
+	for status, want := range map[string]bool{"accepted": true, "pending": false, "processed": false, "frozen": false} {
+		if got := directActivationDue(types.StringValue(status), types.BoolValue(true)); got != want {
+			t.Errorf("directActivationDue(%s) = %v", status, got)
+		}
+	}
+	if directActivationDue(types.StringValue("accepted"), types.BoolValue(false)) {
+		t.Error("activation due with auto_activate false")
+	}
+	d := directChargeDestroyWarning("d1", "success")
+	if !strings.Contains(d.Detail(), "d1") || !strings.Contains(d.Detail(), "cannot cancel or delete") {
+		t.Errorf("warning %q", d.Detail())
+	}
+}

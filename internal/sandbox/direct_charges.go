@@ -1,0 +1,314 @@
+package sandbox
+
+import (
+	"math"
+	"net/http"
+	"time"
+)
+
+// directChargePageSize is the direct charge list's page size (API.md §1.2).
+const directChargePageSize = 20
+
+// directCharge is a one-time charge (API.md §1.2) as the sandbox stores it.
+// Lifecycle: pending → accepted (the buyer) → processed (the seller
+// activates) → success (collected a day later, see clock.go) or failed;
+// pending → declined. There is no cancel.
+//
+// The sandbox also records every collection attempt of a subscription as a
+// direct charge with recurrent_charge_id set, which is what the list's
+// recurrent_charge_id filter finds.
+type directCharge struct {
+	ID      string `json:"id"`
+	Product string `json:"product"`
+	chargeParties
+	Name              string    `json:"name"`
+	Price             int64     `json:"price"`
+	Quantity          int64     `json:"quantity"`
+	ReturnURL         string    `json:"return_url"`
+	Test              bool      `json:"test"`
+	PerAccount        bool      `json:"per_account"`
+	Status            string    `json:"status"`
+	CommissionPercent int64     `json:"commission_percent"`
+	RecurrentChargeID string    `json:"recurrent_charge_id,omitempty"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+
+	// Sandbox bookkeeping, never on the wire.
+	PaymentFails bool       `json:"payment_fails"`
+	ProcessedAt  *time.Time `json:"processed_at"`
+}
+
+// directChargeJSON is the wire form of API.md §1.2.
+type directChargeJSON struct {
+	ID                  string    `json:"id"`
+	BuyerOrganizationID string    `json:"buyer_organization_id"`
+	BuyerLicenseID      int64     `json:"buyer_license_id"`
+	BuyerAccountID      string    `json:"buyer_account_id"`
+	BuyerEntityID       string    `json:"buyer_entity_id"`
+	SellerClientID      string    `json:"seller_client_id"`
+	OrderClientID       string    `json:"order_client_id"`
+	OrderOrganizationID string    `json:"order_organization_id"`
+	Name                string    `json:"name"`
+	Price               int64     `json:"price"`
+	Quantity            int64     `json:"quantity"`
+	ReturnURL           string    `json:"return_url"`
+	Test                bool      `json:"test"`
+	PerAccount          bool      `json:"per_account"`
+	Status              string    `json:"status"`
+	ConfirmationURL     string    `json:"confirmation_url"`
+	CommissionPercent   int64     `json:"commission_percent"`
+	RecurrentChargeID   string    `json:"recurrent_charge_id,omitempty"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+func (c directCharge) wire(r *http.Request) directChargeJSON {
+	p := c.chargeParties
+	return directChargeJSON{
+		ID:                  c.ID,
+		BuyerOrganizationID: p.BuyerOrganizationID,
+		BuyerLicenseID:      p.BuyerLicenseID,
+		BuyerAccountID:      p.BuyerAccountID,
+		BuyerEntityID:       p.BuyerEntityID,
+		SellerClientID:      p.SellerClientID,
+		OrderClientID:       p.OrderClientID,
+		OrderOrganizationID: p.OrderOrganizationID,
+		Name:                c.Name,
+		Price:               c.Price,
+		Quantity:            c.Quantity,
+		ReturnURL:           c.ReturnURL,
+		Test:                c.Test,
+		PerAccount:          c.PerAccount,
+		Status:              c.Status,
+		ConfirmationURL:     confirmationURL(r, c.ID),
+		CommissionPercent:   c.CommissionPercent,
+		RecurrentChargeID:   c.RecurrentChargeID,
+		CreatedAt:           c.CreatedAt,
+		UpdatedAt:           c.UpdatedAt,
+	}
+}
+
+// amount is what the buyer pays: price × quantity (× accounts when per account).
+func (c directCharge) amount() int64 {
+	a := c.Price * c.Quantity
+	if c.PerAccount {
+		a *= sandboxBuyerAccounts
+	}
+	return a
+}
+
+// directStatuses are the statuses the list filter accepts.
+var directStatuses = []string{statusPending, statusAccepted, statusDeclined, statusProcessed, statusFailed, statusSuccess}
+
+func (s *Server) directChargesRoutes() {
+	const base = "/v3/direct_charge/{product}"
+	s.mux.HandleFunc("POST "+base, s.chargeAccess(s.createDirectCharge))
+	s.mux.HandleFunc("GET "+base, s.chargeAccess(s.listDirectCharges))
+	s.mux.HandleFunc("GET "+base+"/{id}", s.chargeAccess(s.getDirectCharge))
+	s.mux.HandleFunc("PUT "+base+"/{id}/accept", s.chargeAccess(s.directAnswer(statusAccepted)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/decline", s.chargeAccess(s.directAnswer(statusDeclined)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/activate", s.chargeAccess(s.activateDirectCharge))
+}
+
+func (s *Server) createDirectCharge(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name       *string `json:"name"`
+		Price      *int64  `json:"price"`
+		Quantity   *int64  `json:"quantity"`
+		ReturnURL  *string `json:"return_url"`
+		Test       *bool   `json:"test"`
+		PerAccount *bool   `json:"per_account"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		writeErr(w, famBilling, err)
+		return
+	}
+	for _, err := range []error{validateName(in.Name), validatePrice(in.Price), validateQuantity(in.Quantity, in.Price),
+		validateReturnURL(in.ReturnURL)} {
+		if err != nil {
+			writeErr(w, famBilling, err)
+			return
+		}
+	}
+	var out directChargeJSON
+	err := s.update(func(x *tx) error {
+		now := s.now()
+		c := directCharge{
+			ID:                newUUID(),
+			Product:           r.PathValue("product"),
+			chargeParties:     s.parties(),
+			Name:              *in.Name,
+			Price:             *in.Price,
+			Quantity:          *in.Quantity,
+			ReturnURL:         *in.ReturnURL,
+			Test:              in.Test != nil && *in.Test,
+			PerAccount:        in.PerAccount != nil && *in.PerAccount,
+			Status:            statusPending,
+			CommissionPercent: commissionPercent,
+			CreatedAt:         now,
+			UpdatedAt:         now,
+		}
+		s.st.direct.put(x, c.ID, c)
+		out = c.wire(r)
+		return nil
+	})
+	if err != nil {
+		writeErr(w, famBilling, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func validateQuantity(quantity, price *int64) error {
+	if quantity == nil {
+		return errValidation("quantity is required (a whole number, at least 1)")
+	}
+	if *quantity < 1 {
+		return errValidation("quantity must be at least 1, got %d", *quantity)
+	}
+	if price != nil && *price > math.MaxInt64/(*quantity*sandboxBuyerAccounts) {
+		return errValidation("price × quantity must be at most %d cents", int64(math.MaxInt64))
+	}
+	return nil
+}
+
+// directLocked finds the charge of the path's product and id.
+func (s *Server) directLocked(r *http.Request) (directCharge, error) {
+	id := r.PathValue("id")
+	c, ok := s.st.direct.get(id)
+	if !ok || c.Product != r.PathValue("product") {
+		return directCharge{}, errNotFound("direct charge", id)
+	}
+	return c, nil
+}
+
+func (s *Server) getDirectCharge(w http.ResponseWriter, r *http.Request) {
+	var c directCharge
+	var err error
+	s.view(func() { c, err = s.directLocked(r) })
+	if err != nil {
+		writeErr(w, famBilling, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c.wire(r))
+}
+
+// listDirectCharges answers ?page=N&status=…&recurrent_charge_id=…, newest
+// first, 20 per page.
+func (s *Server) listDirectCharges(w http.ResponseWriter, r *http.Request) {
+	page, ok := pageParam(w, r, famBilling)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	status := q.Get("status")
+	if status != "" && !oneOf(status, directStatuses) {
+		writeErr(w, famBilling, errValidation("status must be one of %v, got %q", directStatuses, status))
+		return
+	}
+	recurrentID := q.Get("recurrent_charge_id")
+	product := r.PathValue("product")
+	var all []directCharge
+	s.view(func() { all = s.st.direct.newestFirst() })
+	matched := make([]directChargeJSON, 0, len(all))
+	for _, c := range all {
+		if c.Product != product || (status != "" && c.Status != status) ||
+			(recurrentID != "" && c.RecurrentChargeID != recurrentID) {
+			continue
+		}
+		matched = append(matched, c.wire(r))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"result": pageOf(matched, page, directChargePageSize)})
+}
+
+func oneOf(v string, allowed []string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// directAnswer is the buyer's PUT …/accept or …/decline.
+func (s *Server) directAnswer(to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var out any
+		err := s.update(func(x *tx) error {
+			if _, err := s.directLocked(r); err != nil {
+				return err
+			}
+			var err error
+			out, err = s.answerChargeLocked(x, r, r.PathValue("id"), kindDirect, to)
+			return err
+		})
+		if err != nil {
+			writeErr(w, famBilling, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// activateDirectCharge hands an accepted charge to the payment gateway.
+func (s *Server) activateDirectCharge(w http.ResponseWriter, r *http.Request) {
+	var out directChargeJSON
+	err := s.update(func(x *tx) error {
+		c, err := s.directLocked(r)
+		if err != nil {
+			return err
+		}
+		if c.Status != statusAccepted {
+			return errState("direct charge %s is %s; only an accepted charge can be activated", c.ID, c.Status)
+		}
+		now := s.now()
+		c.Status = statusProcessed
+		c.ProcessedAt = timePtr(now)
+		c.UpdatedAt = now
+		s.st.direct.put(x, c.ID, c)
+		out = c.wire(r)
+		return nil
+	})
+	if err != nil {
+		writeErr(w, famBilling, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// settleDirectLocked ends a processed charge: success (and a ledger
+// collection) or failed when the buyer's payment fails.
+func (s *Server) settleDirectLocked(x *tx, c directCharge, at time.Time) {
+	c.ProcessedAt = nil
+	c.UpdatedAt = at
+	if c.PaymentFails {
+		c.Status = statusFailed
+	} else {
+		c.Status = statusSuccess
+		if !c.Test {
+			s.addLedgerEntryAt(x, at, c.Name+": one-time charge", netCollection(c.amount(), c.CommissionPercent))
+		}
+	}
+	s.st.direct.put(x, c.ID, c)
+}
+
+// recordRenewalLocked records one collection attempt of a subscription as
+// a settled direct charge tied to it.
+func (s *Server) recordRenewalLocked(x *tx, rc recurrentCharge, at time.Time, outcome string) {
+	c := directCharge{
+		ID:                newUUID(),
+		Product:           rc.Product,
+		chargeParties:     rc.chargeParties,
+		Name:              rc.Name,
+		Price:             rc.amount(),
+		Quantity:          1,
+		ReturnURL:         rc.ReturnURL,
+		Test:              rc.Test,
+		Status:            outcome,
+		CommissionPercent: rc.CommissionPercent,
+		RecurrentChargeID: rc.ID,
+		CreatedAt:         at,
+		UpdatedAt:         at,
+	}
+	s.st.direct.put(x, c.ID, c)
+}
