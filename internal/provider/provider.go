@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -50,6 +51,7 @@ const (
 var (
 	_ provider.ProviderWithConfigValidators   = &livechatProvider{}
 	_ provider.ProviderWithEphemeralResources = &livechatProvider{}
+	_ provider.ProviderWithFunctions          = &livechatProvider{}
 )
 
 // New returns a provider factory for the given version.
@@ -506,6 +508,12 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 func (p *livechatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeral,
+	}
+}
+
+func (p *livechatProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewCheckoutURLFunction,
 	}
 }
 
