@@ -376,6 +376,8 @@ func decodeStrictJSON(r *http.Request, v any) error {
 		switch {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
 			return fmt.Errorf("%w: %s must be a %s, got %s", errBadBody, typeErr.Field, jsonKind(typeErr.Type.String()), typeErr.Value)
+		case errors.As(err, &typeErr):
+			return fmt.Errorf("%w: the body must be a JSON object, got %s", errBadBody, typeErr.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return fmt.Errorf("%w: unknown field %s", errBadBody, strings.TrimPrefix(err.Error(), "json: unknown field "))
 		default:
