@@ -34,7 +34,7 @@ func benchServer(b *testing.B, path string) (*Server, string) {
 	return s, infraListen(b, s).URL
 }
 
-func reportRate(b *testing.B) {
+func benchReportRate(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
 
@@ -63,7 +63,7 @@ func BenchmarkReadBalance(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	reportRate(b)
+	benchReportRate(b)
 	if n := failures.Load(); n > 0 {
 		b.Fatalf("%d reads failed", n)
 	}
@@ -80,11 +80,11 @@ func BenchmarkDurableWrite(b *testing.B) {
 		{"clients=32", 16},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			s, base := benchServer(b, dataPath(b))
+			s, base := benchServer(b, infraDataPath(b))
 			client := benchClient(64)
 			syncs := s.journal.syncs.Load()
 			var failures atomic.Int64
-			form := tokenForm()
+			form := infraTokenForm()
 			write := func() {
 				resp, err := client.Post(base+"/v2/token", "application/x-www-form-urlencoded", strings.NewReader(form))
 				if err != nil {
@@ -111,7 +111,7 @@ func BenchmarkDurableWrite(b *testing.B) {
 				})
 			}
 			b.StopTimer()
-			reportRate(b)
+			benchReportRate(b)
 			if n := s.journal.syncs.Load() - syncs; n > 0 {
 				b.ReportMetric(float64(b.N)/float64(n), "writes/fsync")
 			}

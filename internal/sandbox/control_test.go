@@ -10,11 +10,11 @@ import (
 
 func TestControl_Health(t *testing.T) {
 	hs := infraListen(t, infraServer(t, "", Options{}))
-	st, hdr, body := call(t, "GET", hs.URL+"/_sandbox/health", "", "", "")
+	st, hdr, body := infraCall(t, "GET", hs.URL+"/_sandbox/health", "", "", "")
 	if st != http.StatusOK || !strings.Contains(body, `"status":"ok"`) || hdr.Get("Content-Type") != "application/json" {
 		t.Errorf("health = %d %s %s", st, hdr.Get("Content-Type"), body)
 	}
-	if st, _, _ := call(t, "POST", hs.URL+"/_sandbox/health", "", "", ""); st != http.StatusMethodNotAllowed {
+	if st, _, _ := infraCall(t, "POST", hs.URL+"/_sandbox/health", "", "", ""); st != http.StatusMethodNotAllowed {
 		t.Errorf("POST health = %d, want 405", st)
 	}
 }
@@ -74,18 +74,18 @@ func TestControl_LoopbackOnly(t *testing.T) {
 	}
 }
 
-type statsBody struct {
+type infraStatsBody struct {
 	Requests map[string]int64 `json:"requests"`
 	Total    int64            `json:"total"`
 }
 
-func getStats(t *testing.T, base string) statsBody {
+func infraStats(t *testing.T, base string) infraStatsBody {
 	t.Helper()
-	st, _, body := call(t, "GET", base+"/_sandbox/stats", "", "", "")
+	st, _, body := infraCall(t, "GET", base+"/_sandbox/stats", "", "", "")
 	if st != http.StatusOK {
 		t.Fatalf("stats = %d %s", st, body)
 	}
-	var out statsBody
+	var out infraStatsBody
 	if err := json.Unmarshal([]byte(body), &out); err != nil {
 		t.Fatalf("stats body %s: %v", body, err)
 	}
@@ -99,18 +99,18 @@ func TestControl_StatsPerRoutePattern(t *testing.T) {
 	s := infraServer(t, "", Options{})
 	hs := infraListen(t, s)
 	for i := 0; i < 3; i++ {
-		call(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
+		infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
 	}
-	call(t, "GET", hs.URL+"/v2/ledger/livechat?page=2", DefaultAccessToken, "", "")
-	call(t, "GET", hs.URL+"/v2/ledger/livechat/balance", "wrong-token", "", "") // counted: it reached the route
+	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat?page=2", DefaultAccessToken, "", "")
+	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", "wrong-token", "", "") // counted: it reached the route
 	for i := 0; i < 2; i++ {
-		exchangeToken(http.DefaultClient, hs.URL)
+		infraExchange(http.DefaultClient, hs.URL)
 	}
-	call(t, "GET", hs.URL+"/v2/nothing/here", "", "", "")
-	call(t, "GET", hs.URL+"/_sandbox/health", "", "", "") // control calls are not counted
-	call(t, "GET", hs.URL+"/_sandbox/state", "", "", "")
+	infraCall(t, "GET", hs.URL+"/v2/nothing/here", "", "", "")
+	infraCall(t, "GET", hs.URL+"/_sandbox/health", "", "", "") // control calls are not counted
+	infraCall(t, "GET", hs.URL+"/_sandbox/state", "", "", "")
 
-	got := getStats(t, hs.URL)
+	got := infraStats(t, hs.URL)
 	want := map[string]int64{
 		"GET /v2/ledger/livechat/balance": 4,
 		"GET /v2/ledger/livechat":         1,
@@ -129,14 +129,14 @@ func TestControl_StatsPerRoutePattern(t *testing.T) {
 		t.Errorf("RequestCount = %d, want 2", n)
 	}
 
-	if st, _, body := call(t, "DELETE", hs.URL+"/_sandbox/stats", "", "", ""); st != http.StatusNoContent {
+	if st, _, body := infraCall(t, "DELETE", hs.URL+"/_sandbox/stats", "", "", ""); st != http.StatusNoContent {
 		t.Fatalf("DELETE stats = %d %s, want 204", st, body)
 	}
-	if got := getStats(t, hs.URL); len(got.Requests) != 0 || got.Total != 0 {
+	if got := infraStats(t, hs.URL); len(got.Requests) != 0 || got.Total != 0 {
 		t.Errorf("stats after DELETE = %+v, want empty", got)
 	}
-	call(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
-	if got := getStats(t, hs.URL); got.Requests["GET /v2/ledger/livechat/balance"] != 1 || got.Total != 1 {
+	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
+	if got := infraStats(t, hs.URL); got.Requests["GET /v2/ledger/livechat/balance"] != 1 || got.Total != 1 {
 		t.Errorf("stats after one more request = %+v", got)
 	}
 }
@@ -144,11 +144,11 @@ func TestControl_StatsPerRoutePattern(t *testing.T) {
 func TestControl_StateDump(t *testing.T) {
 	s := infraServer(t, "", Options{})
 	hs := infraListen(t, s)
-	if err := addEntry(s, "dumped entry", 123); err != nil {
+	if err := infraAddEntry(s, "dumped entry", 123); err != nil {
 		t.Fatal(err)
 	}
-	exchangeToken(http.DefaultClient, hs.URL)
-	st, _, body := call(t, "GET", hs.URL+"/_sandbox/state", "", "", "")
+	infraExchange(http.DefaultClient, hs.URL)
+	st, _, body := infraCall(t, "GET", hs.URL+"/_sandbox/state", "", "", "")
 	if st != http.StatusOK {
 		t.Fatalf("state = %d %s", st, body)
 	}
@@ -184,21 +184,21 @@ func TestControl_StateDump(t *testing.T) {
 func TestControl_Reset(t *testing.T) {
 	s := infraServer(t, "", Options{})
 	hs := infraListen(t, s)
-	fresh := stateOf(infraServer(t, "", Options{}))
-	if err := addEntry(s, "to be reset", 999); err != nil {
+	fresh := infraState(infraServer(t, "", Options{}))
+	if err := infraAddEntry(s, "to be reset", 999); err != nil {
 		t.Fatal(err)
 	}
-	call(t, "POST", hs.URL+"/_sandbox/faults", "", "application/json", `{"route":"GET /v2/nothing","status":503}`)
-	call(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
+	infraCall(t, "POST", hs.URL+"/_sandbox/faults", "", "application/json", `{"route":"GET /v2/nothing","status":503}`)
+	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
 
-	st, _, body := call(t, "POST", hs.URL+"/_sandbox/reset", "", "", "")
+	st, _, body := infraCall(t, "POST", hs.URL+"/_sandbox/reset", "", "", "")
 	if st != http.StatusOK || !strings.Contains(body, `"status":"reset"`) {
 		t.Fatalf("reset = %d %s", st, body)
 	}
-	if got, want := s.LedgerBalance(), seedBalance(); got != want {
+	if got, want := s.LedgerBalance(), infraSeedBalance(); got != want {
 		t.Errorf("balance after reset = %d, want %d", got, want)
 	}
-	got := stateOf(s)
+	got := infraState(s)
 	if len(got) != len(fresh) {
 		t.Errorf("after reset %d rows, a fresh sandbox has %d", len(got), len(fresh))
 	}

@@ -6,7 +6,7 @@ import "testing"
 func TestTable_DerivedFollowsChanges(t *testing.T) {
 	s := infraServer(t, "", Options{})
 	base := s.LedgerBalance()
-	if err := addEntry(s, "one", 250); err != nil {
+	if err := infraAddEntry(s, "one", 250); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.LedgerBalance(); got != base+250 {
@@ -32,7 +32,7 @@ func TestTable_DerivedFollowsChanges(t *testing.T) {
 	if err := s.resetState(); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.LedgerBalance(); got != seedBalance() {
-		t.Errorf("after reset: %d, want the seed's %d", got, seedBalance())
+	if got := s.LedgerBalance(); got != infraSeedBalance() {
+		t.Errorf("after reset: %d, want the seed's %d", got, infraSeedBalance())
 	}
 }

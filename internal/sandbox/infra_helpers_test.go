@@ -36,7 +36,7 @@ func infraListen(t testing.TB, s *Server) *httptest.Server {
 	return hs
 }
 
-func dataPath(t testing.TB) string {
+func infraDataPath(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "state.jsonl")
 }
 
@@ -55,16 +55,16 @@ func seedLedgerEntries(t testing.TB, s *Server, n int) {
 	}
 }
 
-// addEntry stores one ledger entry through update, as a handler would.
-func addEntry(s *Server, name string, value int64) error {
+// infraAddEntry stores one ledger entry through update, as a handler would.
+func infraAddEntry(s *Server, name string, value int64) error {
 	return s.update(func(x *tx) error {
 		s.addLedgerEntry(x, name, "collection", value)
 		return nil
 	})
 }
 
-// stateOf is every stored row, by "table/id", as JSON.
-func stateOf(s *Server) map[string]string {
+// infraState is every stored row, by "table/id", as JSON.
+func infraState(s *Server) map[string]string {
 	out := map[string]string{}
 	s.view(func() {
 		for _, c := range s.snapshot() {
@@ -74,7 +74,7 @@ func stateOf(s *Server) map[string]string {
 	return out
 }
 
-func sameState(t *testing.T, want, got map[string]string) {
+func infraSameState(t *testing.T, want, got map[string]string) {
 	t.Helper()
 	if len(want) != len(got) {
 		t.Errorf("state has %d rows, want %d", len(got), len(want))
@@ -86,8 +86,8 @@ func sameState(t *testing.T, want, got map[string]string) {
 	}
 }
 
-// tokenForm is the refresh-token exchange body with the default client.
-func tokenForm() string {
+// infraTokenForm is the refresh-token exchange body with the default client.
+func infraTokenForm() string {
 	return url.Values{
 		"grant_type":    {"refresh_token"},
 		"refresh_token": {DefaultRefreshToken},
@@ -96,10 +96,10 @@ func tokenForm() string {
 	}.Encode()
 }
 
-// exchangeToken posts the token exchange and returns the status and the
+// infraExchange posts the token exchange and returns the status and the
 // access token (empty unless 200).
-func exchangeToken(c *http.Client, base string) (int, string, error) {
-	resp, err := c.Post(base+"/v2/token", "application/x-www-form-urlencoded", strings.NewReader(tokenForm()))
+func infraExchange(c *http.Client, base string) (int, string, error) {
+	resp, err := c.Post(base+"/v2/token", "application/x-www-form-urlencoded", strings.NewReader(infraTokenForm()))
 	if err != nil {
 		return 0, "", err
 	}
@@ -121,7 +121,7 @@ func exchangeToken(c *http.Client, base string) (int, string, error) {
 }
 
 // call sends a request and returns the status and body.
-func call(t testing.TB, method, u, token, contentType, body string) (int, http.Header, string) {
+func infraCall(t testing.TB, method, u, token, contentType, body string) (int, http.Header, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, u, strings.NewReader(body))
 	if err != nil {
@@ -209,10 +209,10 @@ func gateJournal(t *testing.T, s *Server, g *gatedFile) {
 	t.Cleanup(g.open)
 }
 
-var errInjected = errors.New("injected disk failure")
+var errInfraInjected = errors.New("injected disk failure")
 
 // eventually polls cond for up to 10 s.
-func eventually(t *testing.T, what string, cond func() bool) {
+func infraEventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for i := 0; i < 1000; i++ {
 		if cond() {
