@@ -204,7 +204,7 @@ func (s *Server) snapshot() []change {
 // everything before it changes a table. The record is queued under the lock
 // and synced after it (group commit, see journal.go).
 func (s *Server) update(fn func(x *tx) error) error {
-	seq, err := s.apply(fn)
+	seq, err := s.updateInMemory(fn)
 	if seq > 0 {
 		if werr := s.journal.wait(seq); werr != nil {
 			return werr
@@ -213,7 +213,8 @@ func (s *Server) update(fn func(x *tx) error) error {
 	return err
 }
 
-func (s *Server) apply(fn func(x *tx) error) (uint64, error) {
+// updateInMemory runs fn under the write lock and queues its record.
+func (s *Server) updateInMemory(fn func(x *tx) error) (uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x := &tx{}
