@@ -22,11 +22,21 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		// The flag package already printed the problem and the usage.
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "livechat-sandbox:", err)
 		os.Exit(1)
 	}
 }
+
+// usageError is a bad command line.
+type usageError struct{ error }
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("livechat-sandbox", flag.ContinueOnError)
@@ -38,8 +48,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 	partnerPassword := fs.String("partner-password", sandbox.DefaultPartnerPassword, "partner password required to close subscriptions")
 	scopes := fs.String("scopes", strings.Join(sandbox.AllScopes, ","), "comma-separated OAuth scopes granted to access tokens")
 	rotate := fs.Bool("rotate-refresh-tokens", false, "issue a new refresh token on every exchange and revoke the old one")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, `Usage: livechat-sandbox [flags]
+
+Serves a stateful local stand-in of the LiveChat Billing, Partner Program,
+Accounts and Developer Console APIs, with a control API under /_sandbox/
+(loopback clients only). Point the provider at it with
+LIVECHAT_API_URL=http://HOST:PORT. See docs/guides/sandbox.md.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 
 	var scopeList []string
@@ -68,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The line tools wait for (API.md §5); stdout is unbuffered.
 	fmt.Fprintf(stdout, "livechat-sandbox listening on http://%s\n", ln.Addr().String())
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
@@ -81,6 +112,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	case <-ctx.Done():
+		// Stop accepting, let requests in flight finish (each returns only
+		// once its change is synced), then flush and close the data file.
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(shutdownCtx)

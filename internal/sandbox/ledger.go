@@ -39,13 +39,16 @@ func (s *Server) ledgerBalance(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]int64{"balance": total})
 }
 
-// ledgerBalanceLocked sums the ledger; the caller holds the lock.
+// ledgerBalanceLocked sums the ledger; the caller holds the lock. The sum
+// is kept until the ledger changes.
 func (s *Server) ledgerBalanceLocked() int64 {
-	var total int64
-	for _, e := range s.st.ledger.rows {
-		total += e.V.Value
-	}
-	return total
+	return s.st.ledger.derived(func() any {
+		var total int64
+		for _, e := range s.st.ledger.rows {
+			total += e.V.Value
+		}
+		return total
+	}).(int64)
 }
 
 // addLedgerEntry records a movement (inside update).

@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -71,6 +70,10 @@ type Options struct {
 	// Now is the real clock; the sandbox clock is Now plus the time advanced
 	// through the control API. Defaults to time.Now.
 	Now func() time.Time
+
+	// FaultSeed seeds the random draws of fault rules' error_rate, so a test
+	// can repeat a run; 0 picks a random seed.
+	FaultSeed uint64
 }
 
 // Server is the sandbox handler.
@@ -86,6 +89,8 @@ type Server struct {
 	statsMu sync.Mutex
 	stats   map[string]int64
 	total   int64
+
+	faults *faultSet
 }
 
 // state holds every table of every family. Families add their tables here
@@ -185,7 +190,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, stats: map[string]int64{}}
+	s := &Server{opts: opts, stats: map[string]int64{}, faults: newFaultSet(opts.FaultSeed)}
 	s.st, s.tables = newState()
 
 	if opts.DataFile != "" {
@@ -229,16 +234,15 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Close flushes and closes the data file.
+// Close flushes and closes the data file; later changes fail. It may be
+// called more than once.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.journal == nil {
 		return nil
 	}
-	err := s.journal.close()
-	s.journal = nil
-	return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.journal.close()
 }
 
 // snapshot lists every stored row as changes (for compaction).
@@ -258,30 +262,41 @@ func (s *Server) snapshot() []change {
 	return out
 }
 
-// update runs fn under the write lock and persists its changes before
-// returning, so a response written after update is durable. fn must check
-// everything before it changes a table.
+// update runs fn under the write lock and returns once its changes are on
+// disk, so a response written after update is durable. fn must check
+// everything before it changes a table. The record is queued under the lock
+// and synced after it (group commit, see journal.go).
 func (s *Server) update(fn func(x *tx) error) error {
+	seq, err := s.updateInMemory(fn)
+	if seq > 0 {
+		if werr := s.journal.wait(seq); werr != nil {
+			return werr
+		}
+	}
+	return err
+}
+
+// updateInMemory runs fn under the write lock and queues its record.
+func (s *Server) updateInMemory(fn func(x *tx) error) (uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x := &tx{}
-	if err := fn(x); err != nil {
-		return err
+	err := fn(x)
+	if err == nil {
+		err = x.err
 	}
-	if x.err != nil {
-		return x.err
-	}
-	if s.journal != nil && len(x.changes) > 0 {
-		return s.journal.append(x.changes)
-	}
-	return nil
+	return s.persistLocked(x, err)
 }
 
-// view runs fn under the read lock.
+// view runs fn under the read lock and returns once what fn saw is on disk.
 func (s *Server) view(fn func()) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	fn()
+	seq := func() uint64 {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		fn()
+		return s.journal.visible()
+	}()
+	s.journal.awaitVisible(seq)
 }
 
 // now is the sandbox clock: real time plus what the control API advanced.
@@ -301,11 +316,13 @@ func (s *Server) nextSerial(x *tx) int64 {
 // ServeHTTP counts the request per route pattern and dispatches it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newID(8))
-	_, pattern := s.mux.Handler(r)
-	if !strings.HasPrefix(r.URL.Path, "/_sandbox/") {
-		s.count(pattern)
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		s.serveControl(w, r)
+		return
 	}
-	s.mux.ServeHTTP(w, r)
+	_, pattern := s.mux.Handler(r)
+	s.count(pattern)
+	s.serveAPI(w, r)
 }
 
 func (s *Server) count(pattern string) {
@@ -457,12 +474,9 @@ func hasAny(have, want []string) bool {
 // loopbackOnly refuses control API calls from other machines.
 func loopbackOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err == nil {
-			if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() {
-				writeError(w, famControl, http.StatusForbidden, "forbidden", "the control API answers loopback clients only")
-				return
-			}
+		if !fromLoopback(r) {
+			writeError(w, famControl, http.StatusForbidden, "forbidden", "the control API answers loopback clients only")
+			return
 		}
 		h(w, r)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync/atomic"
 )
 
 // A table is one kind of stored object, keyed by id. Rows remember the order
@@ -14,6 +15,28 @@ type table[T any] struct {
 	name string
 	rows map[string]*row[T]
 	seq  int64
+
+	// ver counts changes; memo holds one value derived from the rows at a
+	// version, so a read that aggregates the whole table (the ledger
+	// balance) costs O(1) until the table changes.
+	ver  uint64
+	memo atomic.Pointer[tableMemo]
+}
+
+type tableMemo struct {
+	ver uint64
+	v   any
+}
+
+// derived returns compute() for the table as it is now, computing it at
+// most once per change. The caller holds the state lock (read or write).
+func (t *table[T]) derived(compute func() any) any {
+	if m := t.memo.Load(); m != nil && m.ver == t.ver {
+		return m.v
+	}
+	v := compute()
+	t.memo.Store(&tableMemo{ver: t.ver, v: v})
+	return v
 }
 
 type row[T any] struct {
@@ -64,6 +87,7 @@ func (t *table[T]) put(tx *tx, id string, v T) {
 	}
 	val := v
 	r.V = &val
+	t.ver++
 	tx.record(t.name, id, r)
 }
 
@@ -73,11 +97,13 @@ func (t *table[T]) del(tx *tx, id string) {
 		return
 	}
 	delete(t.rows, id)
+	t.ver++
 	tx.record(t.name, id, nil)
 }
 
 // apply replays one persisted change.
 func (t *table[T]) apply(id string, raw json.RawMessage) error {
+	t.ver++
 	if raw == nil || string(raw) == "null" {
 		delete(t.rows, id)
 		return nil
@@ -111,6 +137,7 @@ func (t *table[T]) objects() any { return t.newestFirst() }
 func (t *table[T]) reset() {
 	t.rows = map[string]*row[T]{}
 	t.seq = 0
+	t.ver++
 }
 
 // anyTable is what the store needs of a table regardless of its type.
