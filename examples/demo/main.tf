@@ -113,7 +113,7 @@ output "confirmation_url" {
 }
 
 output "setup_checkout_url" {
-  value = provider::livechat::checkout_url(livechat_direct_charge.setup.id, "direct_charge", null, "One hour with our team")
+  value = provider::livechat::checkout_url(livechat_direct_charge.setup.id, "direct_charge", "", "One hour with our team")
 }
 
 output "upgrade_id" {

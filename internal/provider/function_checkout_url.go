@@ -28,7 +28,7 @@ func (f *checkoutURLFunction) Definition(_ context.Context, _ function.Definitio
 		Summary: "Build the Marketplace checkout link of a charge",
 		MarkdownDescription: "Returns the LiveChat Marketplace link that sends a buyer to an existing charge: " +
 			"`https://www.livechat.com/marketplace/checkout/charge/<charge_id>/<charge_type>?icon=<icon>&description=<description>`, " +
-			"with the query parameters URL-encoded and left out when `null` or empty. The charge must exist first " +
+			"with the query parameters URL-encoded and left out when empty (`\"\"`; Terraform also accepts `null`). The charge must exist first " +
 			"(for example a `livechat_recurrent_charge`); the link only sends the buyer to it. The function calls no API.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
@@ -44,12 +44,12 @@ func (f *checkoutURLFunction) Definition(_ context.Context, _ function.Definitio
 			},
 			function.StringParameter{
 				Name:                "icon",
-				MarkdownDescription: "Absolute http(s) URL of an icon shown at checkout, or `null`.",
+				MarkdownDescription: "Absolute http(s) URL of an icon shown at checkout, or `\"\"` for none.",
 				AllowNullValue:      true,
 			},
 			function.StringParameter{
 				Name:                "description",
-				MarkdownDescription: "A short text shown at checkout, or `null`.",
+				MarkdownDescription: "A short text shown at checkout, or `\"\"` for none.",
 				AllowNullValue:      true,
 			},
 		},

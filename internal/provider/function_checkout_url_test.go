@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"os"
 	"regexp"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestAccCheckoutURLFunction(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: `
 output "plain" {
-  value = provider::livechat::checkout_url("1c286f7a-aab8-4384-8e09-dc6749c550cd", "recurrent_charge", null, null)
+  value = provider::livechat::checkout_url("1c286f7a-aab8-4384-8e09-dc6749c550cd", "recurrent_charge", "", "")
 }
 output "encoded" {
   value = provider::livechat::checkout_url("abc", "direct_charge", "https://cdn.example.com/icon 1.png?s=64", "Pro plan & 50% off")
@@ -41,6 +42,30 @@ output "description_only" {
 	})
 }
 
+// Terraform passes null arguments to the provider; OpenTofu 1.12 sends them
+// without a value, which terraform-plugin-framework cannot decode, so there
+// the documented way to leave a parameter out is "".
+func TestAccCheckoutURLFunction_nullArguments(t *testing.T) {
+	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
+		t.Skip("OpenTofu 1.12 sends null function arguments without a value; use \"\" there")
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+output "nulls" {
+  value = provider::livechat::checkout_url("abc", "recurrent_charge", null, "Monthly plan")
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("nulls", knownvalue.StringExact(
+					"https://www.livechat.com/marketplace/checkout/charge/abc/recurrent_charge?description=Monthly+plan")),
+			},
+		}},
+	})
+}
+
 func TestAccCheckoutURLFunction_errors(t *testing.T) {
 	out := func(call string) string { return "output \"x\" {\n  value = " + call + "\n}\n" }
 	resource.UnitTest(t, resource.TestCase{
@@ -48,15 +73,15 @@ func TestAccCheckoutURLFunction_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      out(`provider::livechat::checkout_url("abc", "subscription", null, null)`),
+				Config:      out(`provider::livechat::checkout_url("abc", "subscription", "", "")`),
 				ExpectError: regexp.MustCompile(`(?s)charge_type.*value must be one of.*recurrent_charge.*direct_charge`),
 			},
 			{
-				Config:      out(`provider::livechat::checkout_url("", "direct_charge", null, null)`),
+				Config:      out(`provider::livechat::checkout_url("", "direct_charge", "", "")`),
 				ExpectError: regexp.MustCompile(`(?s)charge_id`),
 			},
 			{
-				Config:      out(`provider::livechat::checkout_url("abc", "direct_charge", "not a url", null)`),
+				Config:      out(`provider::livechat::checkout_url("abc", "direct_charge", "not a url", "")`),
 				ExpectError: regexp.MustCompile(`(?s)icon must be an\s+absolute\s+http\(s\)\s+URL`),
 			},
 		},
@@ -77,7 +102,7 @@ resource "livechat_recurrent_charge" "pro" {
   return_url = "https://example.com/thanks"
 }
 output "same" {
-  value = provider::livechat::checkout_url(livechat_recurrent_charge.pro.id, "recurrent_charge", null, null) == livechat_recurrent_charge.pro.checkout_url
+  value = provider::livechat::checkout_url(livechat_recurrent_charge.pro.id, "recurrent_charge", "", "") == livechat_recurrent_charge.pro.checkout_url
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
