@@ -94,7 +94,8 @@ Flags:
 	}
 	defer srv.Close()
 
-	ln, err := net.Listen("tcp", *listen)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", *listen)
 	if err != nil {
 		return err
 	}

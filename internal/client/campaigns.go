@@ -340,5 +340,9 @@ func (cc *campaignCache) get(ctx context.Context, state string, fetch func(conte
 	if err != nil {
 		return nil, err
 	}
-	return v.([]Campaign), nil
+	list, ok := v.([]Campaign)
+	if !ok {
+		return nil, fmt.Errorf("campaign list cache holds %T, not []Campaign", v)
+	}
+	return list, nil
 }

@@ -208,7 +208,7 @@ func TestCampaignCache_staleFetchNotStored(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
 	var calls atomic.Int64
-	fetch := func(_ context.Context, _ string) ([]Campaign, error) {
+	fetch := func(_ context.Context, _ string) ([]Campaign, error) { //nolint:unparam // the cache's fetch signature
 		n := calls.Add(1)
 		if n == 1 {
 			close(started)
@@ -241,7 +241,7 @@ func TestCreateCampaign_retryOnlyIfNotActed(t *testing.T) {
 	mode := "502"
 	f := newPartnerFixture(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/campaigns") {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/campaigns") {
 				n := posts.Add(1)
 				switch {
 				case mode == "502":

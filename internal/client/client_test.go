@@ -253,7 +253,7 @@ func TestRequestEncodingAndDecoding(t *testing.T) {
 		case "/empty":
 			w.WriteHeader(http.StatusNoContent)
 		case "/garbage":
-			w.WriteHeader(200)
+			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write([]byte("not json"))
 		}
 	})

@@ -137,7 +137,7 @@ func TestAPIErrorEnvelopes(t *testing.T) {
 			if apiErr.Body != strings.TrimSpace(tc.body) {
 				t.Errorf("Body = %q, want the raw body", apiErr.Body)
 			}
-			if apiErr.API != APIBilling || apiErr.Method != "GET" || apiErr.Path != "/v2/ledger/livechat/balance" {
+			if apiErr.API != APIBilling || apiErr.Method != http.MethodGet || apiErr.Path != "/v2/ledger/livechat/balance" {
 				t.Errorf("API/Method/Path = %s %s %s", apiErr.API, apiErr.Method, apiErr.Path)
 			}
 			msg := err.Error()
@@ -153,7 +153,7 @@ func TestAPIErrorEnvelopes(t *testing.T) {
 func TestAPIErrorBodyIsTruncated(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("x", 10000)
-	resp := &http.Response{StatusCode: 500, Header: http.Header{}}
+	resp := &http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}}
 	e := newAPIError(APIBilling, "GET", "/p", resp, []byte(long))
 	if len(e.Body) > 4100 || !strings.HasSuffix(e.Body, "…") {
 		t.Errorf("Body of %d bytes was kept at %d", len(long), len(e.Body))

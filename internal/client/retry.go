@@ -130,7 +130,8 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	}
 	// Full jitter between min and the ceiling spreads retries of many
 	// clients that failed together.
-	return minWait + rand.N(ceiling-minWait+1)
+	return minWait + rand.N(ceiling-minWait+1) //nolint:gosec // backoff jitter needs no cryptographic randomness
+
 }
 
 // retryAfter parses the Retry-After header of a 429 or 503 answer, given as

@@ -395,18 +395,18 @@ func TestCheckRetry_keepsAResponseThatArrivedAsTheContextEnded(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), callStateKey{}, &callState{class: retryIfNotActed}))
 	cancel()
-	retry, err := checkRetry(ctx, &http.Response{StatusCode: 201, Header: http.Header{}}, nil)
+	retry, err := checkRetry(ctx, &http.Response{StatusCode: http.StatusCreated, Header: http.Header{}}, nil)
 	if retry || err != nil {
 		t.Fatalf("a 201 must be returned as it is even after cancellation, got retry=%v err=%v", retry, err)
 	}
-	retry, err = checkRetry(ctx, &http.Response{StatusCode: 500, Header: http.Header{}}, nil)
+	retry, err = checkRetry(ctx, &http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}}, nil)
 	if retry || err != nil {
 		t.Fatalf("a creating POST's 500 is never retried, got retry=%v err=%v", retry, err)
 	}
 	safe := context.WithValue(context.Background(), callStateKey{}, &callState{class: retrySafe})
 	safe, cancelSafe := context.WithCancel(safe)
 	cancelSafe()
-	retry, err = checkRetry(safe, &http.Response{StatusCode: 500, Header: http.Header{}}, nil)
+	retry, err = checkRetry(safe, &http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}}, nil)
 	if retry || !errors.Is(err, context.Canceled) {
 		t.Fatalf("a retry after cancellation: got retry=%v err=%v", retry, err)
 	}
@@ -431,7 +431,7 @@ func TestBackoff(t *testing.T) {
 	if len(seen) < 2 {
 		t.Error("backoff has no jitter")
 	}
-	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
 	if d := backoff(minWait, maxWait, 0, resp); d != 7*time.Second {
 		t.Errorf("Retry-After 7 gave %s", d)
 	}

@@ -48,7 +48,7 @@ func (r *upgRecorder) all() []upgRequest {
 
 // upgClient returns a client pointed at handler (the sandbox unless
 // given) and the upgRecorder of its requests.
-func upgClient(t *testing.T, handler http.Handler) (*client.Client, *upgRecorder, *sandbox.Server) {
+func upgClient(t *testing.T, handler http.Handler) (*client.Client, *upgRecorder, *sandbox.Server) { //nolint:unparam // callers that pass a handler have no sandbox
 	t.Helper()
 	var sbx *sandbox.Server
 	if handler == nil {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
-	if err == errInvalidGrant {
+	if errors.Is(err, errInvalidGrant) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "the refresh token is invalid, expired or revoked")
 		return
 	}

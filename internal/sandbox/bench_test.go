@@ -48,7 +48,7 @@ func BenchmarkReadBalance(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest("GET", base+"/v2/ledger/livechat/balance", nil)
+			req, _ := http.NewRequest(http.MethodGet, base+"/v2/ledger/livechat/balance", nil)
 			req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
 			resp, err := client.Do(req)
 			if err != nil {

@@ -201,7 +201,7 @@ const shortAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789
 func shortCode(n int64) string {
 	// Spread consecutive serials over the code space so codes do not look
 	// sequential; the multiplier is odd, so distinct serials stay distinct.
-	v := uint64(n)*2654435761 + 1000003
+	v := uint64(n)*2654435761 + 1000003 //nolint:gosec // serials are positive; wrapping would still give distinct codes
 	var b []byte
 	for i := 0; i < 5 || v > 0; i++ {
 		b = append(b, shortAlphabet[v%uint64(len(shortAlphabet))])

@@ -64,7 +64,7 @@ func TestControl_LoopbackOnly(t *testing.T) {
 		t.Errorf("a remote client added %d fault rules", n)
 	}
 	// The platform APIs themselves answer anyone.
-	req := httptest.NewRequest("GET", "/v2/ledger/livechat/balance", nil)
+	req := httptest.NewRequest(http.MethodGet, "/v2/ledger/livechat/balance", nil)
 	req.RemoteAddr = "192.0.2.1:5000"
 	req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
 	rec := httptest.NewRecorder()
@@ -104,7 +104,9 @@ func TestControl_StatsPerRoutePattern(t *testing.T) {
 	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat?page=2", DefaultAccessToken, "", "")
 	infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", "wrong-token", "", "") // counted: it reached the route
 	for i := 0; i < 2; i++ {
-		infraExchange(http.DefaultClient, hs.URL)
+		if _, _, err := infraExchange(http.DefaultClient, hs.URL); err != nil {
+			t.Fatal(err)
+		}
 	}
 	infraCall(t, "GET", hs.URL+"/v2/nothing/here", "", "", "")
 	infraCall(t, "GET", hs.URL+"/_sandbox/health", "", "", "") // control calls are not counted
@@ -147,7 +149,9 @@ func TestControl_StateDump(t *testing.T) {
 	if err := infraAddEntry(s, "dumped entry", 123); err != nil {
 		t.Fatal(err)
 	}
-	infraExchange(http.DefaultClient, hs.URL)
+	if _, _, err := infraExchange(http.DefaultClient, hs.URL); err != nil {
+		t.Fatal(err)
+	}
 	st, _, body := infraCall(t, "GET", hs.URL+"/_sandbox/state", "", "", "")
 	if st != http.StatusOK {
 		t.Fatalf("state = %d %s", st, body)

@@ -158,9 +158,9 @@ type faultSet struct {
 
 func newFaultSet(seed uint64) *faultSet {
 	if seed == 0 {
-		seed = rand.Uint64()
+		seed = rand.Uint64() //nolint:gosec // fault injection needs repeatable, not secret, randomness
 	}
-	return &faultSet{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	return &faultSet{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} //nolint:gosec // as above: a seedable generator on purpose
 }
 
 func (fs *faultSet) add(r faultRule) faultRule {

@@ -162,8 +162,9 @@ func compact(path string, rows []change) (int64, error) {
 			tmp.Close()
 			return 0, err
 		}
-		w.Write(b)
-		w.WriteByte('\n')
+		// bufio errors are sticky: Flush below reports any of them.
+		_, _ = w.Write(b)
+		_ = w.WriteByte('\n')
 		n += int64(len(b)) + 1
 	}
 	if err := w.Flush(); err != nil {

@@ -214,7 +214,7 @@ func TestJournal_ReadWaitsForDurability(t *testing.T) {
 	}
 	read := make(chan answer, 1)
 	go func() {
-		req, _ := http.NewRequest("GET", hs.URL+"/v2/ledger/livechat/balance", nil)
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+"/v2/ledger/livechat/balance", nil)
 		req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

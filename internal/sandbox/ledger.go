@@ -42,13 +42,14 @@ func (s *Server) ledgerBalance(w http.ResponseWriter, _ *http.Request) {
 // ledgerBalanceLocked sums the ledger; the caller holds the lock. The sum
 // is kept until the ledger changes.
 func (s *Server) ledgerBalanceLocked() int64 {
-	return s.st.ledger.derived(func() any {
-		var total int64
+	total, _ := s.st.ledger.derived(func() any {
+		var sum int64
 		for _, e := range s.st.ledger.rows {
-			total += e.V.Value
+			sum += e.V.Value
 		}
-		return total
+		return sum
 	}).(int64)
+	return total
 }
 
 // addLedgerEntry records a movement (inside update).

@@ -508,7 +508,12 @@ func (s *Server) upgradeAction(action string) http.HandlerFunc {
 			return
 		}
 		if ruleErr != nil {
-			writeError(w, famControl, ruleErr.(*upgradeRuleError).status, "rule", ruleErr.Error())
+			status := http.StatusConflict
+			var re *upgradeRuleError
+			if errors.As(ruleErr, &re) {
+				status = re.status
+			}
+			writeError(w, famControl, status, "rule", ruleErr.Error())
 			return
 		}
 

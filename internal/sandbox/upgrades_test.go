@@ -364,9 +364,10 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 		{"DELETE", "/v2/applications/nope/in-app-upgrades/abcdefgh"},
 	} {
 		var body any
-		if tc.method == "POST" {
+		switch tc.method {
+		case "POST":
 			body = upgBody(nil)
-		} else if tc.method == "PATCH" {
+		case "PATCH":
 			body = map[string]any{"name": "x"}
 		}
 		status, obj, raw := c.call(tc.method, tc.path, body)
@@ -723,7 +724,7 @@ func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	patched := make(chan int, 1)
 	rc.during = func() {
-		req, _ := http.NewRequest("PATCH", c.url+upgBase+"/"+id, strings.NewReader(`{"price":900}`))
+		req, _ := http.NewRequest(http.MethodPatch, c.url+upgBase+"/"+id, strings.NewReader(`{"price":900}`))
 		req.Header.Set("Authorization", c.auth)
 		req.Header.Set("Content-Type", "application/json")
 		hc := &http.Client{Timeout: 5 * time.Second}
