@@ -73,15 +73,16 @@ echo "sandbox at $sandbox_url (pid $sandbox_pid)" >&2
 # print the response body; fails on a non-2xx status. Uses curl when present,
 # else bash's /dev/tcp, so that the demo needs nothing beyond Go and bash.
 sandbox_api() {
-	local method=$1 path=$2 body=${3:-}
+	local method=$1 path=$2 body=${3:-} auth=${SANDBOX_AUTH:-}
 	if command -v curl >/dev/null; then
-		curl -fsS -X "$method" -H 'Content-Type: application/json' ${body:+--data "$body"} "$sandbox_url$path"
+		curl -fsS -X "$method" -H 'Content-Type: application/json' ${auth:+-H "Authorization: $auth"} \
+			${body:+--data "$body"} "$sandbox_url$path"
 		return
 	fi
 	local hostport=${sandbox_url#http://} response status
 	exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
-	printf '%s %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-		"$method" "$path" "$hostport" "${#body}" "$body" >&3
+	printf '%s %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+		"$method" "$path" "$hostport" "${auth:+Authorization: $auth$'\r\n'}" "${#body}" "$body" >&3
 	response=$(cat <&3)
 	exec 3<&-
 	status=${response#* }
@@ -125,28 +126,46 @@ tf() {
 }
 
 # --- 3. apply, inspect, destroy -------------------------------------------------
+# json_field NAME: the string or number NAME of the JSON object on stdin.
+json_field() {
+	sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"
+}
+
+# A solution partner's client, as the Partner Program API creates it: an
+# organization and a LiveChat license, which the demo then subscribes.
+step "creating a client organization and license through the Partner Program API"
+org=$(SANDBOX_AUTH="Bearer $LIVECHAT_PARTNER_TOKEN" sandbox_api POST /v2/partners/solutions/organizations \
+	'{"organization_name":"Acme Demo","client_name":"Jane Client","client_email":"jane@acme.example"}' | json_field id)
+license=$(SANDBOX_AUTH="Bearer $LIVECHAT_PARTNER_TOKEN" sandbox_api POST "/v2/partners/solutions/organizations/$org/licenses?product=livechat" \
+	'{"client_name":"Jane Client","client_email":"jane@acme.example","payment_origin":"partner","trial_duration":14}' | json_field license)
+[[ -n $license ]] || die "could not create a client license in the sandbox"
+echo "client license $license" >&2
+vars=(-var "client_license_id=$license")
+
 step "$(basename "$TF") apply ($demo_dir)"
-tf apply -auto-approve -input=false
+tf apply -auto-approve -input=false "${vars[@]}"
 
 step "$(basename "$TF") output"
 tf output
 
-# Hook for the steps that happen between applies, in order. Later issues add
-# them here, e.g. the buyer accepting the demo charge, then a second apply that
-# activates it:
-#
-#   charge_id=$(tf output -raw recurrent_charge_id)
-#   step "buyer accepts charge $charge_id"
-#   sandbox_api POST "/_sandbox/charges/$charge_id/accept" >/dev/null
-#   step "apply again: the accepted charge is activated"
-#   tf apply -auto-approve -input=false
-#   tf output
-between_applies() {
-	:
-}
-between_applies
+# The buyer's side: on the platform the buyer accepts in the Marketplace
+# (open the confirmation_url output to do it by hand in the sandbox).
+recurrent_id=$(tf output -raw recurrent_charge_id)
+direct_id=$(tf output -raw direct_charge_id)
+step "the buyer accepts charges $recurrent_id and $direct_id"
+sandbox_api POST "/_sandbox/charges/$recurrent_id/accept" >/dev/null
+sandbox_api POST "/_sandbox/charges/$direct_id/accept" >/dev/null
+
+step "$(basename "$TF") plan: the accepted charges are activated in place"
+tf plan -input=false "${vars[@]}"
+
+step "$(basename "$TF") apply: activate"
+tf apply -auto-approve -input=false "${vars[@]}"
+
+step "final state: refresh the money figures (the activation collected the first payment)"
+tf apply -refresh-only -auto-approve -input=false "${vars[@]}"
 
 step "$(basename "$TF") destroy"
-tf destroy -auto-approve -input=false
+tf destroy -auto-approve -input=false "${vars[@]}"
 
 step "demo finished; stopping the sandbox"
