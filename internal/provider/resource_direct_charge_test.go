@@ -365,10 +365,10 @@ func TestAccDirectChargeResource_example(t *testing.T) {
 
 func TestDirectChargeConverters(t *testing.T) {
 	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
-	c := &client.DirectCharge{
-		ID: "d1", Name: "n", Price: 100, Quantity: 2, ReturnURL: "https://e.com", Status: "processed",
+	c := &client.DirectCharge{Quantity: 2, ChargeCommon: client.ChargeCommon{
+		ID: "d1", Name: "n", Price: 100, ReturnURL: "https://e.com", Status: "processed",
 		ConfirmationURL: "https://c", CommissionPercent: 20, BuyerLicenseID: 7, CreatedAt: created, UpdatedAt: created.Add(time.Hour),
-	}
+	}}
 	m, diags := modelFromDirectCharge("livechat", types.BoolUnknown(), c)
 	if diags.HasError() || !m.AutoActivate.ValueBool() || m.Quantity.ValueInt64() != 2 || m.Status.ValueString() != "processed" ||
 		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" ||

@@ -679,12 +679,11 @@ func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
 func TestRecurrentChargeConverters(t *testing.T) {
 	trial := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
-	c := &client.RecurrentCharge{
-		ID: "1c286f7a-aab8-4384-8e09-dc6749c550cd", Name: "sub1", Price: 1900, TrialDays: 14, Months: 1,
+	c := &client.RecurrentCharge{TrialDays: 14, Months: 1, TrialEndsAt: &trial, NextChargeAt: &trial, ChargeCommon: client.ChargeCommon{
+		ID: "1c286f7a-aab8-4384-8e09-dc6749c550cd", Name: "sub1", Price: 1900,
 		ReturnURL: "http://localhost", Status: "active", ConfirmationURL: "https://billing.text.com/?id=1",
-		CommissionPercent: 20, BuyerLicenseID: 100006625, TrialEndsAt: &trial, NextChargeAt: &trial,
-		CreatedAt: created, UpdatedAt: created,
-	}
+		CommissionPercent: 20, BuyerLicenseID: 100006625, CreatedAt: created, UpdatedAt: created,
+	}}
 	m, diags := modelFromRecurrentCharge("helpdesk", types.BoolNull(), c)
 	if diags.HasError() {
 		t.Fatal(diags)
