@@ -81,10 +81,7 @@ func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	product := d.data.product
-	if !cfg.Product.IsNull() {
-		product = cfg.Product.ValueString()
-	}
+	product := d.data.productOr(cfg.Product)
 	charges, err := d.data.client.ListDirectCharges(ctx, product, client.DirectChargeFilter{
 		Status:            cfg.Status.ValueString(),
 		RecurrentChargeID: cfg.RecurrentChargeID.ValueString(),

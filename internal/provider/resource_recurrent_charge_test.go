@@ -707,11 +707,11 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		t.Fatal("external_id lost")
 	}
 
-	req := recurrentChargeRequestFrom(recurrentChargeResourceModel{
-		Name: types.StringValue("n"), Price: types.Int64Value(5), ReturnURL: types.StringValue("https://e.com"),
-		ExternalID: types.StringNull(), Test: types.BoolValue(true), TrialDays: types.Int64Value(3),
-		Months: types.Int64Value(12), PerAccount: types.BoolValue(true),
-	})
+	var m4 recurrentChargeResourceModel
+	m4.Name, m4.Price, m4.ReturnURL = types.StringValue("n"), types.Int64Value(5), types.StringValue("https://e.com")
+	m4.ExternalID, m4.Test, m4.TrialDays = types.StringNull(), types.BoolValue(true), types.Int64Value(3)
+	m4.Months, m4.PerAccount = types.Int64Value(12), types.BoolValue(true)
+	req := recurrentChargeRequestFrom(m4)
 	want := client.RecurrentChargeRequest{Name: "n", Price: 5, ReturnURL: "https://e.com", Test: true, TrialDays: 3, Months: 12, PerAccount: true}
 	if req != want {
 		t.Fatalf("request %+v, want %+v", req, want)
