@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -122,9 +123,19 @@ type lenientChargeInts struct {
 	CommissionPercent json.RawMessage `json:"commission_percent"`
 }
 
-// decodeInto reads the two fields leniently into c: a number, a numeric
-// string or null.
-func (l lenientChargeInts) decodeInto(c *ChargeCommon) error {
+// decodeCharge is the UnmarshalJSON of a charge: data decoded into aux (the
+// charge beside l, see lenientChargeInts), then l's two fields leniently
+// into c: a number, a numeric string or null.
+func decodeCharge(data []byte, aux any, l *lenientChargeInts, c *ChargeCommon) error {
+	if err := json.Unmarshal(data, aux); err != nil {
+		// A wrong type names the field as the platform's object does,
+		// not through the embedded ChargeCommon.
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			typeErr.Field = strings.Replace(typeErr.Field, "ChargeCommon.", "", 1)
+		}
+		return err
+	}
 	return lenientInts(map[string]lenientField{
 		"buyer_license_id":   {l.BuyerLicenseID, &c.BuyerLicenseID},
 		"commission_percent": {l.CommissionPercent, &c.CommissionPercent},

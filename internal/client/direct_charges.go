@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
 )
@@ -87,8 +86,5 @@ func (dc *DirectCharge) UnmarshalJSON(data []byte) error {
 		*plain
 		lenientChargeInts
 	}{plain: (*plain)(dc)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	return aux.decodeInto(&dc.ChargeCommon)
+	return decodeCharge(data, &aux, &aux.lenientChargeInts, &dc.ChargeCommon)
 }

@@ -111,4 +111,9 @@ func TestDirectCharge_decodesTheDocumentedObject(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"commission_percent":"2.5"}`), &d); err == nil || !strings.Contains(err.Error(), "commission_percent") {
 		t.Fatalf("a fractional commission: %v", err)
 	}
+	// A wrong type names the platform's field, not the Go struct it sits in.
+	if err := json.Unmarshal([]byte(`{"price":"x"}`), &d); err == nil || !strings.Contains(err.Error(), ".price") ||
+		strings.Contains(err.Error(), "ChargeCommon") {
+		t.Fatalf("a string price: %v", err)
+	}
 }

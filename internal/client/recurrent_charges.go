@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -63,8 +62,5 @@ func (rc *RecurrentCharge) UnmarshalJSON(data []byte) error {
 		*plain
 		lenientChargeInts
 	}{plain: (*plain)(rc)}
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	return aux.decodeInto(&rc.ChargeCommon)
+	return decodeCharge(data, &aux, &aux.lenientChargeInts, &rc.ChargeCommon)
 }
