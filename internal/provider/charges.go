@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -168,7 +167,7 @@ func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
 			MarkdownDescription: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 				changing,
 			Required:      true,
-			Validators:    []validator.String{absoluteHTTPURL{}},
+			Validators:    []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
 			PlanModifiers: replace,
 		},
 		"test": schema.BoolAttribute{
@@ -412,29 +411,6 @@ func stringOrNull(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// absoluteHTTPURL validates a URL attribute such as return_url.
-type absoluteHTTPURL struct{}
-
-var _ validator.String = absoluteHTTPURL{}
-
-func (absoluteHTTPURL) Description(context.Context) string {
-	return "must be an absolute http or https URL, such as https://example.com/billing/done"
-}
-
-func (v absoluteHTTPURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), raw))
-	}
 }
 
 // keepStateWhenUnconfigured keeps the prior state's value of an

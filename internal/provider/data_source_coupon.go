@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = &couponDataSource{}
 func NewCouponDataSource() datasource.DataSource { return &couponDataSource{} }
 
 type couponDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func (d *couponDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -45,10 +45,6 @@ func (d *couponDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (d *couponDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *couponDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -19,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = &couponsDataSource{}
 func NewCouponsDataSource() datasource.DataSource { return &couponsDataSource{} }
 
 type couponsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type couponsModel struct {
@@ -65,10 +65,6 @@ func (d *couponsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			},
 		},
 	}
-}
-
-func (d *couponsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *couponsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

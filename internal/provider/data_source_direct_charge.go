@@ -17,7 +17,7 @@ var _ datasource.DataSourceWithConfigure = &directChargeDataSource{}
 func NewDirectChargeDataSource() datasource.DataSource { return &directChargeDataSource{} }
 
 type directChargeDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 // directChargeDataModel is one direct charge as the data sources show it
@@ -48,10 +48,6 @@ func (d *directChargeDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: "Reads a direct (one-time) charge of the LiveChat Billing API by its ID. Money is in cents.",
 		Attributes:          directChargeDataAttributes(true),
 	}
-}
-
-func (d *directChargeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *directChargeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

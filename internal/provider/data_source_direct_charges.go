@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &directChargesDataSource{}
 func NewDirectChargesDataSource() datasource.DataSource { return &directChargesDataSource{} }
 
 type directChargesDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type directChargesDataModel struct {
@@ -66,10 +66,6 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 		},
 	}
-}
-
-func (d *directChargesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

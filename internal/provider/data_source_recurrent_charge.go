@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &recurrentChargeDataSource{}
 func NewRecurrentChargeDataSource() datasource.DataSource { return &recurrentChargeDataSource{} }
 
 type recurrentChargeDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 // recurrentChargeDataModel is one recurrent charge as the data source
@@ -54,10 +54,6 @@ func (d *recurrentChargeDataSource) Schema(_ context.Context, _ datasource.Schem
 			"example one created by your app outside Terraform. Money is in cents.",
 		Attributes: attrs,
 	}
-}
-
-func (d *recurrentChargeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *recurrentChargeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

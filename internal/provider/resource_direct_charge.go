@@ -28,7 +28,7 @@ var (
 func NewDirectChargeResource() resource.Resource { return &directChargeResource{} }
 
 type directChargeResource struct {
-	data *providerData
+	configuredResource
 }
 
 type directChargeResourceModel struct {
@@ -81,10 +81,6 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 			"destroy (and replacement) only removes it from the Terraform state, with a warning at plan and apply time.",
 		Attributes: attrs,
 	}
-}
-
-func (r *directChargeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

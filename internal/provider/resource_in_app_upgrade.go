@@ -31,7 +31,7 @@ var (
 func NewInAppUpgradeResource() resource.Resource { return &inAppUpgradeResource{} }
 
 type inAppUpgradeResource struct {
-	data *providerData
+	configuredResource
 }
 
 type inAppUpgradeResourceModel struct {
@@ -166,10 +166,6 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-func (r *inAppUpgradeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
@@ -198,12 +194,7 @@ func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	u, err := r.data.client.GetInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read in-app upgrade", err)
+	if readFailed(ctx, resp, "Unable to read in-app upgrade", err) {
 		return
 	}
 	// The platform never returns the secret: keep the one in state.

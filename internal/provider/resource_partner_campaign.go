@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -55,7 +54,7 @@ var campaignSlugRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func NewPartnerCampaignResource() resource.Resource { return &partnerCampaignResource{} }
 
 type partnerCampaignResource struct {
-	data *providerData
+	configuredResource
 }
 
 type partnerCampaignModel struct {
@@ -148,7 +147,7 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 					"removing it from the configuration keeps the current landing page.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{absoluteURLValidator{}},
+				Validators: []validator.String{absoluteHTTPURL{rule: "must be an absolute http(s) URL such as https://www.livechat.com/pricing/"}},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplace(),
@@ -189,10 +188,6 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 			},
 		},
 	}
-}
-
-func (r *partnerCampaignResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *partnerCampaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -574,27 +569,4 @@ func partnerTimeValue(t client.PartnerTime) timetypes.RFC3339 {
 		return timetypes.NewRFC3339Null()
 	}
 	return timetypes.NewRFC3339TimeValue(t.UTC())
-}
-
-// absoluteURLValidator requires an absolute http(s) URL.
-type absoluteURLValidator struct{}
-
-func (absoluteURLValidator) Description(context.Context) string {
-	return "must be an absolute http(s) URL such as https://www.livechat.com/pricing/"
-}
-
-func (v absoluteURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (absoluteURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s must be an absolute http(s) URL such as https://www.livechat.com/pricing/, got %q.", req.Path, raw))
-	}
 }

@@ -35,7 +35,7 @@ var licenseIDRE = regexp.MustCompile(`^[0-9]+$`)
 func NewPartnerSubscriptionResource() resource.Resource { return &partnerSubscriptionResource{} }
 
 type partnerSubscriptionResource struct {
-	data *providerData
+	configuredResource
 }
 
 type partnerSubscriptionModel struct {
@@ -143,10 +143,6 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 			},
 		},
 	}
-}
-
-func (r *partnerSubscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -31,7 +31,7 @@ var (
 func NewRecurrentChargeResource() resource.Resource { return &recurrentChargeResource{} }
 
 type recurrentChargeResource struct {
-	data *providerData
+	configuredResource
 }
 
 // recurrentChargeResourceModel is the data sources' model of a recurrent
@@ -110,10 +110,6 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 			"so the next plan proposes a new one.",
 		Attributes: attrs,
 	}
-}
-
-func (r *recurrentChargeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *recurrentChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
