@@ -18,19 +18,6 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
-// sandboxClient is an API client for arranging test data in the sandbox.
-func sandboxClient(t *testing.T, sbx *testSandbox) *client.Client {
-	t.Helper()
-	c, err := client.New(client.Config{
-		Endpoints:   client.Endpoints{Billing: sbx.URL, Partners: sbx.URL, Accounts: sbx.URL, DeveloperConsole: sbx.URL},
-		AccessToken: sandbox.DefaultAccessToken,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // sameAs checks that a data source attribute equals the resource's.
 func sameAs(dataAddr, resAddr, attr string) statecheck.StateCheck {
 	return statecheck.CompareValuePairs(dataAddr, tfjsonpath.New(attr), resAddr, tfjsonpath.New(attr), compare.ValuesSame())
