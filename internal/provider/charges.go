@@ -108,32 +108,6 @@ type chargeWords struct {
 	priceUnit   string // what price pays for: "unit" or "period"
 }
 
-// computedChargeString is a computed string of a charge resource that
-// only the platform changes.
-func computedChargeString(desc string) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: desc,
-		Computed:            true,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-}
-
-// computedChargeInt64 is computedChargeString for a whole number.
-func computedChargeInt64(desc string) schema.Int64Attribute {
-	return schema.Int64Attribute{
-		MarkdownDescription: desc,
-		Computed:            true,
-		PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-	}
-}
-
-// computedChargeTime is computedChargeString for an RFC 3339 timestamp.
-func computedChargeTime(desc string) schema.StringAttribute {
-	a := computedChargeString(desc)
-	a.CustomType = timetypes.RFC3339Type{}
-	return a
-}
-
 // chargeResourceAttributes are the attributes both charge resources have;
 // each resource adds its own (per_account, auto_activate, status and
 // commission_percent included, which it describes in its own words).
@@ -141,7 +115,7 @@ func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
 	changing := "Changing it " + w.replaced + "."
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return map[string]schema.Attribute{
-		"id": computedChargeString("The charge ID (a UUID)."),
+		"id": computedKeptString("The charge ID (a UUID)."),
 		"product": schema.StringAttribute{
 			MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`. " +
 				"A charge keeps the product it was created for when the provider's default changes; setting " +
@@ -177,18 +151,18 @@ func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
 			Default:             booldefault.StaticBool(false),
 			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 		},
-		"confirmation_url": computedChargeString("The platform's page where the buyer accepts or declines the charge."),
-		"checkout_url": computedChargeString("The Marketplace checkout link for this charge " +
+		"confirmation_url": computedKeptString("The platform's page where the buyer accepts or declines the charge."),
+		"checkout_url": computedKeptString("The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/" + w.kind + "`)."),
-		"buyer_organization_id": computedChargeString("The buyer's organization ID."),
-		"buyer_license_id":      computedChargeInt64("The buyer's LiveChat license number."),
-		"buyer_account_id":      computedChargeString("The buyer's account ID."),
-		"buyer_entity_id":       computedChargeString("The buyer's login (email address)."),
-		"seller_client_id":      computedChargeString("The OAuth client ID of the app that created the charge."),
-		"order_client_id":       computedChargeString("The OAuth client ID of the app the charge pays for."),
-		"order_organization_id": computedChargeString("The organization ID of the app's owner."),
-		"created_at":            computedChargeTime("When the charge was created (RFC 3339)."),
-		"updated_at":            computedChargeTime("When the charge last changed (RFC 3339)."),
+		"buyer_organization_id": computedKeptString("The buyer's organization ID."),
+		"buyer_license_id":      computedKeptInt64("The buyer's LiveChat license number."),
+		"buyer_account_id":      computedKeptString("The buyer's account ID."),
+		"buyer_entity_id":       computedKeptString("The buyer's login (email address)."),
+		"seller_client_id":      computedKeptString("The OAuth client ID of the app that created the charge."),
+		"order_client_id":       computedKeptString("The OAuth client ID of the app the charge pays for."),
+		"order_organization_id": computedKeptString("The organization ID of the app's owner."),
+		"created_at":            computedKeptTime("When the charge was created (RFC 3339)."),
+		"updated_at":            computedKeptTime("When the charge last changed (RFC 3339)."),
 	}
 }
 

@@ -31,6 +31,16 @@ func chargeProviderConfig(sbx *testSandbox, product string) string {
 	return sbx.providerBlock(fmt.Sprintf("  access_token = %q\n  max_retries  = 1%s", sandbox.DefaultAccessToken, p))
 }
 
+// chargeConfig is chargeProviderConfig without a default product and one
+// resource of type typ named test, with body.
+func chargeConfig(sbx *testSandbox, typ, body string) string {
+	return chargeProviderConfig(sbx, "") + `
+resource "` + typ + `" "test" {
+` + body + `
+}
+`
+}
+
 // captureID stores the resource's id after a step.
 func captureID(addr string, dst *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {

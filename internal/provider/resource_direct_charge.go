@@ -67,9 +67,9 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 		Computed: true,
 		Default:  booldefault.StaticBool(true),
 	}
-	attrs["status"] = computedChargeString("The charge's status: `pending`, `accepted`, `declined`, `processed`, `success` or " +
+	attrs["status"] = computedKeptString("The charge's status: `pending`, `accepted`, `declined`, `processed`, `success` or " +
 		"`failed` (other values the platform may add are passed through).")
-	attrs["commission_percent"] = computedChargeInt64("The platform's commission on the payment, in percent.")
+	attrs["commission_percent"] = computedKeptInt64("The platform's commission on the payment, in percent.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A direct (one-time) charge of the LiveChat Billing API: the buyer pays `price` × `quantity` " +
 			"cents once. The charge is created `pending`; send the buyer to `confirmation_url` or `checkout_url` to accept " +

@@ -25,11 +25,7 @@ import (
 const dcAddr = "livechat_direct_charge.test"
 
 func dcConfig(sbx *testSandbox, body string) string {
-	return chargeProviderConfig(sbx, "") + `
-resource "livechat_direct_charge" "test" {
-` + body + `
-}
-`
+	return chargeConfig(sbx, "livechat_direct_charge", body)
 }
 
 const dcBasic = `

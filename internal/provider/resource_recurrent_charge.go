@@ -89,13 +89,13 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 		Computed: true,
 		Default:  booldefault.StaticBool(true),
 	}
-	attrs["status"] = computedChargeString("The charge's status: `pending`, `accepted`, `declined`, `processed`, `active`, " +
+	attrs["status"] = computedKeptString("The charge's status: `pending`, `accepted`, `declined`, `processed`, `active`, " +
 		"`past_due`, `frozen` or `cancelled` (other values the platform may add are passed through).")
-	attrs["commission_percent"] = computedChargeInt64("The platform's commission on each payment, in percent.")
-	attrs["trial_ends_at"] = computedChargeTime("When the free trial ends (RFC 3339); null without a trial or before activation.")
-	attrs["current_charge_at"] = computedChargeTime("When the current billing period started (RFC 3339); null before activation.")
-	attrs["next_charge_at"] = computedChargeTime("When the next payment falls due (RFC 3339); null when none is scheduled.")
-	attrs["cancelled_at"] = computedChargeTime("When the charge was cancelled (RFC 3339); null while it is not.")
+	attrs["commission_percent"] = computedKeptInt64("The platform's commission on each payment, in percent.")
+	attrs["trial_ends_at"] = computedKeptTime("When the free trial ends (RFC 3339); null without a trial or before activation.")
+	attrs["current_charge_at"] = computedKeptTime("When the current billing period started (RFC 3339); null before activation.")
+	attrs["next_charge_at"] = computedKeptTime("When the next payment falls due (RFC 3339); null when none is scheduled.")
+	attrs["cancelled_at"] = computedKeptTime("When the charge was cancelled (RFC 3339); null while it is not.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A recurrent charge (subscription) of the LiveChat Billing API: the buyer pays `price` cents " +
 			"every `months` months, after an optional free trial. The charge is created `pending`; send the buyer to " +

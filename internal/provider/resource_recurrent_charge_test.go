@@ -27,11 +27,7 @@ import (
 const rcAddr = "livechat_recurrent_charge.test"
 
 func rcConfig(sbx *testSandbox, body string) string {
-	return chargeProviderConfig(sbx, "") + `
-resource "livechat_recurrent_charge" "test" {
-` + body + `
-}
-`
+	return chargeConfig(sbx, "livechat_recurrent_charge", body)
 }
 
 const rcBasic = `
