@@ -129,6 +129,17 @@ func (h *harness) must(want int, method, path string, body any) map[string]any {
 	return r.obj
 }
 
+// withField sets k to v in body, or removes k when v is nil, and returns
+// body.
+func withField(body map[string]any, k string, v any) map[string]any {
+	if v == nil {
+		delete(body, k)
+	} else {
+		body[k] = v
+	}
+	return body
+}
+
 // billingError checks the Billing error envelope and returns its message.
 func billingError(t *testing.T, r response, status int, code string) string {
 	t.Helper()

@@ -77,11 +77,7 @@ func upgBody(overrides map[string]any) map[string]any {
 		"payment_type": "organization",
 	}
 	for k, v := range overrides {
-		if v == nil {
-			delete(body, k)
-		} else {
-			body[k] = v
-		}
+		withField(body, k, v)
 	}
 	return body
 }
