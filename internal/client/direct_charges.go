@@ -2,10 +2,8 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
-	"time"
 )
 
 // DirectChargePageSize is the direct charge list's page size.
@@ -13,27 +11,9 @@ const DirectChargePageSize = 20
 
 // DirectCharge is a one-time charge of Price × Quantity cents (API.md §1.2).
 type DirectCharge struct {
-	ID                  string    `json:"id"`
-	BuyerOrganizationID string    `json:"buyer_organization_id"`
-	BuyerLicenseID      int64     `json:"buyer_license_id"`
-	BuyerAccountID      string    `json:"buyer_account_id"`
-	BuyerEntityID       string    `json:"buyer_entity_id"`
-	SellerClientID      string    `json:"seller_client_id"`
-	OrderClientID       string    `json:"order_client_id"`
-	OrderOrganizationID string    `json:"order_organization_id"`
-	OrderEntityID       string    `json:"order_entity_id,omitempty"`
-	Name                string    `json:"name"`
-	Price               int64     `json:"price"`
-	Quantity            int64     `json:"quantity"`
-	ReturnURL           string    `json:"return_url"`
-	Test                bool      `json:"test"`
-	PerAccount          bool      `json:"per_account"`
-	Status              string    `json:"status"`
-	ConfirmationURL     string    `json:"confirmation_url"`
-	CommissionPercent   int64     `json:"commission_percent"`
-	RecurrentChargeID   string    `json:"recurrent_charge_id,omitempty"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ChargeCommon
+	Quantity          int64  `json:"quantity"`
+	RecurrentChargeID string `json:"recurrent_charge_id,omitempty"`
 }
 
 // DirectChargeRequest creates a direct charge.
@@ -55,47 +35,24 @@ type DirectChargeFilter struct {
 // CreateDirectCharge creates a pending direct charge for product. It is
 // retried only when the platform provably did not act on it.
 func (c *Client) CreateDirectCharge(ctx context.Context, product string, req DirectChargeRequest) (*DirectCharge, error) {
-	p, err := chargePath("direct_charge", product, "")
-	if err != nil {
-		return nil, err
-	}
-	var out DirectCharge
-	if err := c.do(ctx, request{api: APIBilling, method: "POST", path: p, body: req, retry: retryIfNotActed, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return postCharge[DirectCharge](ctx, c, ChargeTypeDirect, product, req)
 }
 
 // GetDirectCharge reads a direct charge; an unknown id is a 404 APIError.
 func (c *Client) GetDirectCharge(ctx context.Context, product, id string) (*DirectCharge, error) {
-	return c.directCharge(ctx, "GET", product, id, "")
+	return chargeCall[DirectCharge](ctx, c, "GET", ChargeTypeDirect, product, id, "")
 }
 
 // ActivateDirectCharge hands a charge the buyer accepted to the payment
 // gateway (status processed); the platform answers 422 in other states.
 func (c *Client) ActivateDirectCharge(ctx context.Context, product, id string) (*DirectCharge, error) {
-	return c.directCharge(ctx, "PUT", product, id, "activate")
-}
-
-func (c *Client) directCharge(ctx context.Context, method, product, id, action string) (*DirectCharge, error) {
-	p, err := chargePath("direct_charge", product, id)
-	if err != nil {
-		return nil, err
-	}
-	if action != "" {
-		p += "/" + action
-	}
-	var out DirectCharge
-	if err := c.do(ctx, request{api: APIBilling, method: method, path: p, retry: retrySafe, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return chargeCall[DirectCharge](ctx, c, "PUT", ChargeTypeDirect, product, id, "activate")
 }
 
 // ListDirectChargesPage returns one page (first is 1) of product's direct
 // charges matching filter, newest first.
 func (c *Client) ListDirectChargesPage(ctx context.Context, product string, page int, filter DirectChargeFilter) ([]DirectCharge, error) {
-	p, err := chargePath("direct_charge", product, "")
+	p, err := chargePath(ChargeTypeDirect, product, "")
 	if err != nil {
 		return nil, err
 	}
@@ -125,17 +82,9 @@ func (c *Client) ListDirectCharges(ctx context.Context, product string, filter D
 // number, a numeric string or null.
 func (dc *DirectCharge) UnmarshalJSON(data []byte) error {
 	type plain DirectCharge
-	var aux struct {
+	aux := struct {
 		*plain
-		BuyerLicenseID    json.RawMessage `json:"buyer_license_id"`
-		CommissionPercent json.RawMessage `json:"commission_percent"`
-	}
-	aux.plain = (*plain)(dc)
-	if err := json.Unmarshal(data, &aux); err != nil {
-		return err
-	}
-	return lenientInts(map[string]lenientField{
-		"buyer_license_id":   {aux.BuyerLicenseID, &dc.BuyerLicenseID},
-		"commission_percent": {aux.CommissionPercent, &dc.CommissionPercent},
-	})
+		lenientChargeInts
+	}{plain: (*plain)(dc)}
+	return decodeCharge(data, &aux, &aux.lenientChargeInts, &dc.ChargeCommon)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -100,5 +101,19 @@ func TestDirectCharge_decodesTheDocumentedObject(t *testing.T) {
 	}
 	if d.BuyerLicenseID != 100006625 || d.Quantity != 2 || d.Price != 100 || d.CommissionPercent != 20 || d.UpdatedAt.Second() != 27 {
 		t.Fatalf("decoded %+v", d)
+	}
+	// Lenient like a recurrent charge: the shared fields decode the same way.
+	d = DirectCharge{}
+	if err := json.Unmarshal([]byte(`{"id":"d2","buyer_license_id":"7","commission_percent":null,"quantity":3}`), &d); err != nil ||
+		d.ID != "d2" || d.BuyerLicenseID != 7 || d.CommissionPercent != 0 || d.Quantity != 3 {
+		t.Fatalf("lenient: %+v, %v", d, err)
+	}
+	if err := json.Unmarshal([]byte(`{"commission_percent":"2.5"}`), &d); err == nil || !strings.Contains(err.Error(), "commission_percent") {
+		t.Fatalf("a fractional commission: %v", err)
+	}
+	// A wrong type names the platform's field, not the Go struct it sits in.
+	if err := json.Unmarshal([]byte(`{"price":"x"}`), &d); err == nil || !strings.Contains(err.Error(), ".price") ||
+		strings.Contains(err.Error(), "ChargeCommon") {
+		t.Fatalf("a string price: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
 // fakeServer is an httptest server that counts requests and remembers
@@ -73,7 +75,7 @@ func (f *fakeServer) last(t *testing.T) seenRequest {
 // testConfig points every API at url with shrunken retry waits.
 func testConfig(url string) Config {
 	return Config{
-		Endpoints:    Endpoints{Billing: url, Partners: url, Accounts: url, DeveloperConsole: url},
+		Endpoints:    endpointsAt(url),
 		AccessToken:  "test-access-token",
 		PartnerToken: "test-partner-token",
 		MaxRetries:   3,
@@ -81,6 +83,41 @@ func testConfig(url string) Config {
 		RetryWaitMax: 5 * time.Millisecond,
 		Version:      "1.2.3",
 	}
+}
+
+// endpointsAt points every API at url.
+func endpointsAt(url string) Endpoints {
+	return Endpoints{Billing: url, Partners: url, Accounts: url, DeveloperConsole: url}
+}
+
+// startSandbox serves a sandbox, behind wrap unless it is nil, until the
+// test ends, and returns it with its URL.
+func startSandbox(t *testing.T, opts sandbox.Options, wrap func(http.Handler) http.Handler) (*sandbox.Server, string) {
+	t.Helper()
+	sbx, err := sandbox.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = sbx
+	if wrap != nil {
+		h = wrap(sbx)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(func() { ts.Close(); _ = sbx.Close() })
+	return sbx, ts.URL
+}
+
+// newSandboxClient serves a sandbox and returns a client pointed at it.
+func newSandboxClient(t *testing.T, opts sandbox.Options) (*Client, *sandbox.Server, string) {
+	t.Helper()
+	srv, url := startSandbox(t, opts, nil)
+	c := newTestClient(t, Config{
+		Endpoints:    endpointsAt(url),
+		AccessToken:  sandbox.DefaultAccessToken,
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+	})
+	return c, srv, url
 }
 
 func newTestClient(t *testing.T, cfg Config) *Client {

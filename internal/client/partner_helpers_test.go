@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -21,19 +20,10 @@ type partnerFixture struct {
 // with the sandbox's partner credentials and shrunken retry waits.
 func newPartnerFixture(t *testing.T, wrap func(http.Handler) http.Handler, mutate ...func(*Config)) *partnerFixture {
 	t.Helper()
-	sbx, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = sbx
-	if wrap != nil {
-		h = wrap(sbx)
-	}
-	ts := httptest.NewServer(h)
-	t.Cleanup(func() { ts.Close(); _ = sbx.Close() })
+	sbx, url := startSandbox(t, sandbox.Options{}, wrap)
 	logs := &captureLogger{}
 	cfg := Config{
-		Endpoints:       Endpoints{Billing: ts.URL, Partners: ts.URL, Accounts: ts.URL, DeveloperConsole: ts.URL},
+		Endpoints:       endpointsAt(url),
 		PartnerToken:    sandbox.DefaultPartnerToken,
 		PartnerPassword: sandbox.DefaultPartnerPassword,
 		MaxRetries:      3,
@@ -44,10 +34,7 @@ func newPartnerFixture(t *testing.T, wrap func(http.Handler) http.Handler, mutat
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClient(t, cfg)
 	return &partnerFixture{sbx: sbx, client: c, logs: logs}
 }
 

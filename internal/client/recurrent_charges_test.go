@@ -3,34 +3,12 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
-
-// newSandboxClient serves a sandbox and returns a client pointed at it.
-func newSandboxClient(t *testing.T, opts sandbox.Options) (*Client, *sandbox.Server, string) {
-	t.Helper()
-	srv, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
-	c, err := New(Config{
-		Endpoints:    Endpoints{Billing: hs.URL, Partners: hs.URL, Accounts: hs.URL, DeveloperConsole: hs.URL},
-		AccessToken:  sandbox.DefaultAccessToken,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, srv, hs.URL
-}
 
 func TestRecurrentCharges_againstSandbox(t *testing.T) {
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package client_test
+package client
 
 import (
 	"bytes"
@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
@@ -46,44 +44,31 @@ func (r *upgRecorder) all() []upgRequest {
 	return append([]upgRequest(nil), r.reqs...)
 }
 
-// upgClient returns a client pointed at handler (the sandbox unless
-// given) and the upgRecorder of its requests.
-func upgClient(t *testing.T, handler http.Handler) (*client.Client, *upgRecorder, *sandbox.Server) { //nolint:unparam // callers that pass a handler have no sandbox
+// upgClient returns a client pointed at a sandbox (behind wrap unless
+// nil), the upgRecorder of its requests and the sandbox.
+func upgClient(t *testing.T, wrap func(http.Handler) http.Handler) (*Client, *upgRecorder, *sandbox.Server) {
 	t.Helper()
-	var sbx *sandbox.Server
-	if handler == nil {
-		var err error
-		sbx, err = sandbox.New(sandbox.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		handler = sbx
-	}
-	hs := httptest.NewServer(handler)
-	t.Cleanup(hs.Close)
+	sbx, url := startSandbox(t, sandbox.Options{}, wrap)
 	rec := &upgRecorder{next: http.DefaultTransport}
-	c, err := client.New(client.Config{
-		Endpoints:    client.Endpoints{Billing: hs.URL, Partners: hs.URL, Accounts: hs.URL, DeveloperConsole: hs.URL},
+	c := newTestClient(t, Config{
+		Endpoints:    endpointsAt(url),
 		AccessToken:  sandbox.DefaultAccessToken,
 		MaxRetries:   2,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 5 * time.Millisecond,
 		Transport:    rec,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return c, rec, sbx
 }
 
-func upgCreateBody() client.InAppUpgradeCreate {
-	return client.InAppUpgradeCreate{
+func upgCreateBody() InAppUpgradeCreate {
+	return InAppUpgradeCreate{
 		Name:        "Extra Accounts",
 		Description: "Adds five more agent accounts.",
 		WebhookURL:  "https://example.com/hooks/upgrades",
-		Type:        client.UpgradeTypeQuantity,
+		Type:        UpgradeTypeQuantity,
 		Price:       1500,
-		PaymentType: client.UpgradePaymentOrganization,
+		PaymentType: UpgradePaymentOrganization,
 	}
 }
 
@@ -96,7 +81,7 @@ func TestInAppUpgrades_crud(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(u.ID) != 8 || u.AppID != sandbox.SandboxAppID || u.Status != "draft" || u.Price != 1500 ||
-		u.Type != client.UpgradeTypeQuantity || u.CreatedAt.IsZero() || u.UpdatedAt.IsZero() {
+		u.Type != UpgradeTypeQuantity || u.CreatedAt.IsZero() || u.UpdatedAt.IsZero() {
 		t.Fatalf("created: %+v", u)
 	}
 	if len(secret) < 16 {
@@ -125,7 +110,7 @@ func TestInAppUpgrades_crud(t *testing.T) {
 
 	name, price := "More Accounts", int64(0)
 	before := len(rec.all())
-	up, err := c.UpdateInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID, client.InAppUpgradeUpdate{Name: &name, Price: &price})
+	up, err := c.UpdateInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID, InAppUpgradeUpdate{Name: &name, Price: &price})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,13 +128,13 @@ func TestInAppUpgrades_crud(t *testing.T) {
 	if err := c.DeleteInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID); !client.IsNotFound(err) {
+	if _, err := c.GetInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID); !IsNotFound(err) {
 		t.Fatalf("get after delete: want 404, got %v", err)
 	}
-	if err := c.DeleteInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID); !client.IsNotFound(err) {
+	if err := c.DeleteInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID); !IsNotFound(err) {
 		t.Fatalf("delete twice: want 404, got %v", err)
 	}
-	if _, err := c.ListInAppUpgrades(ctx, "no-such-app"); !client.IsNotFound(err) {
+	if _, err := c.ListInAppUpgrades(ctx, "no-such-app"); !IsNotFound(err) {
 		t.Fatalf("unknown app: want 404, got %v", err)
 	}
 }
@@ -161,8 +146,8 @@ func TestInAppUpgrades_errors(t *testing.T) {
 	bad := upgCreateBody()
 	bad.Price = -1
 	_, _, err := c.CreateInAppUpgrade(ctx, sandbox.SandboxAppID, bad)
-	apiErr, ok := client.AsAPIError(err)
-	if !ok || apiErr.Status != 400 || apiErr.API != client.APIDeveloperConsole || apiErr.Code != "validation_error" ||
+	apiErr, ok := AsAPIError(err)
+	if !ok || apiErr.Status != 400 || apiErr.API != APIDeveloperConsole || apiErr.Code != "validation_error" ||
 		!strings.Contains(apiErr.Message, "price must be 0 (free) or between 1 and 2000000 cents, got -1") || apiErr.RequestID == "" {
 		t.Fatalf("validation error: %#v", err)
 	}
@@ -172,14 +157,14 @@ func TestInAppUpgrades_errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	empty := ""
-	if _, err := c.UpdateInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID, client.InAppUpgradeUpdate{Name: &empty}); upgStatus(err) != 400 {
+	if _, err := c.UpdateInAppUpgrade(ctx, sandbox.SandboxAppID, u.ID, InAppUpgradeUpdate{Name: &empty}); upgStatus(err) != 400 {
 		t.Fatalf("empty name: %v", err)
 	}
 
 	// Ids that would address another endpoint never leave the client.
 	n := len(rec.all())
 	for _, tc := range []struct{ app, id string }{{"", "abc"}, {"a/b", "abc"}, {"app", ""}, {"app", "x/y"}, {"app", "x?y"}} {
-		if _, err := c.GetInAppUpgrade(ctx, tc.app, tc.id); err == nil || client.IsNotFound(err) {
+		if _, err := c.GetInAppUpgrade(ctx, tc.app, tc.id); err == nil || IsNotFound(err) {
 			t.Fatalf("get %q/%q: want a local error, got %v", tc.app, tc.id, err)
 		}
 		if err := c.DeleteInAppUpgrade(ctx, tc.app, tc.id); err == nil {
@@ -192,7 +177,7 @@ func TestInAppUpgrades_errors(t *testing.T) {
 }
 
 func upgStatus(err error) int {
-	if e, ok := client.AsAPIError(err); ok {
+	if e, ok := AsAPIError(err); ok {
 		return e.Status
 	}
 	return 0
@@ -201,25 +186,23 @@ func upgStatus(err error) int {
 // A create that may have been acted on is not repeated; a read is.
 func TestInAppUpgrades_retries(t *testing.T) {
 	ctx := context.Background()
-	sbx, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	failNext := map[string]int{"POST": 1, "GET": 1}
-	flaky := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		fail := failNext[r.Method] > 0
-		if fail {
-			failNext[r.Method]--
-		}
-		mu.Unlock()
-		if fail {
-			http.Error(w, "upstream hiccup", http.StatusBadGateway)
-			return
-		}
-		sbx.ServeHTTP(w, r)
-	})
+	flaky := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			fail := failNext[r.Method] > 0
+			if fail {
+				failNext[r.Method]--
+			}
+			mu.Unlock()
+			if fail {
+				http.Error(w, "upstream hiccup", http.StatusBadGateway)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	c, rec, _ := upgClient(t, flaky)
 
 	if _, _, err := c.CreateInAppUpgrade(ctx, sandbox.SandboxAppID, upgCreateBody()); upgStatus(err) != http.StatusBadGateway {

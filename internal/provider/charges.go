@@ -3,19 +3,351 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
-// Helpers shared by the charge resources and data sources.
+// Helpers shared by the charge resources and data sources: the attributes
+// and state every charge has, and the steps of the resources' flows that do
+// not depend on the kind of charge.
+
+// chargeModel is the part of the state every charge has, in the resources
+// and the data sources alike; their models embed it.
+type chargeModel struct {
+	ID                  types.String      `tfsdk:"id"`
+	Product             types.String      `tfsdk:"product"`
+	Name                types.String      `tfsdk:"name"`
+	Price               types.Int64       `tfsdk:"price"`
+	ReturnURL           types.String      `tfsdk:"return_url"`
+	Test                types.Bool        `tfsdk:"test"`
+	PerAccount          types.Bool        `tfsdk:"per_account"`
+	Status              types.String      `tfsdk:"status"`
+	ConfirmationURL     types.String      `tfsdk:"confirmation_url"`
+	CheckoutURL         types.String      `tfsdk:"checkout_url"`
+	CommissionPercent   types.Int64       `tfsdk:"commission_percent"`
+	BuyerOrganizationID types.String      `tfsdk:"buyer_organization_id"`
+	BuyerLicenseID      types.Int64       `tfsdk:"buyer_license_id"`
+	BuyerAccountID      types.String      `tfsdk:"buyer_account_id"`
+	BuyerEntityID       types.String      `tfsdk:"buyer_entity_id"`
+	SellerClientID      types.String      `tfsdk:"seller_client_id"`
+	OrderClientID       types.String      `tfsdk:"order_client_id"`
+	OrderOrganizationID types.String      `tfsdk:"order_organization_id"`
+	CreatedAt           timetypes.RFC3339 `tfsdk:"created_at"`
+	UpdatedAt           timetypes.RFC3339 `tfsdk:"updated_at"`
+}
+
+// chargeModelFrom converts the fields every platform charge has; kind
+// (client.ChargeTypeDirect or client.ChargeTypeRecurrent) names the charge
+// in its checkout link, and product is not part of the platform's object.
+func chargeModelFrom(product, kind string, c *client.ChargeCommon) (chargeModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	checkout := types.StringNull()
+	if link, err := client.CheckoutURL(c.ID, kind, "", ""); err != nil {
+		diags.AddWarning("No checkout link for this charge", "checkout_url is null: "+err.Error())
+	} else {
+		checkout = types.StringValue(link)
+	}
+	return chargeModel{
+		ID:                  types.StringValue(c.ID),
+		Product:             types.StringValue(product),
+		Name:                types.StringValue(c.Name),
+		Price:               types.Int64Value(c.Price),
+		ReturnURL:           types.StringValue(c.ReturnURL),
+		Test:                types.BoolValue(c.Test),
+		PerAccount:          types.BoolValue(c.PerAccount),
+		Status:              types.StringValue(c.Status),
+		ConfirmationURL:     types.StringValue(c.ConfirmationURL),
+		CheckoutURL:         checkout,
+		CommissionPercent:   types.Int64Value(c.CommissionPercent),
+		BuyerOrganizationID: types.StringValue(c.BuyerOrganizationID),
+		BuyerLicenseID:      types.Int64Value(c.BuyerLicenseID),
+		BuyerAccountID:      types.StringValue(c.BuyerAccountID),
+		BuyerEntityID:       types.StringValue(c.BuyerEntityID),
+		SellerClientID:      types.StringValue(c.SellerClientID),
+		OrderClientID:       types.StringValue(c.OrderClientID),
+		OrderOrganizationID: types.StringValue(c.OrderOrganizationID),
+		CreatedAt:           rfc3339(&c.CreatedAt),
+		UpdatedAt:           rfc3339(&c.UpdatedAt),
+	}, diags
+}
+
+// autoActivateOrDefault is auto_activate as state keeps it: true unless
+// the plan or state says otherwise (an import or a data source has none).
+func autoActivateOrDefault(v types.Bool) types.Bool {
+	if v.IsNull() || v.IsUnknown() {
+		return types.BoolValue(true)
+	}
+	return v
+}
+
+// chargeWords are the words in which the two charge resources describe the
+// attributes they share differently.
+type chargeWords struct {
+	kind        string // client.ChargeTypeDirect or client.ChargeTypeRecurrent, as in the checkout link
+	replaced    string // what changing a create-only argument does: "creates a new charge"
+	nameExample string // a name the buyer could see
+	priceUnit   string // what price pays for: "unit" or "period"
+}
+
+// chargeResourceAttributes are the attributes both charge resources have;
+// each resource adds its own (per_account, auto_activate, status and
+// commission_percent included, which it describes in its own words).
+func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
+	changing := "Changing it " + w.replaced + "."
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	return map[string]schema.Attribute{
+		"id": computedKeptString("The charge ID (a UUID)."),
+		"product": schema.StringAttribute{
+			MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`. " +
+				"A charge keeps the product it was created for when the provider's default changes; setting " +
+				"another value here " + w.replaced + ".",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+			PlanModifiers: []planmodifier.String{keepStateWhenUnconfigured{}, stringplanmodifier.RequiresReplace()},
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "The name the buyer sees, such as `" + w.nameExample + "`. " + changing,
+			Required:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			PlanModifiers:       replace,
+		},
+		"price": schema.Int64Attribute{
+			MarkdownDescription: "The price of one " + w.priceUnit + " in **cents** (`1900` is $19.00), at least `1`. " + changing,
+			Required:            true,
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"return_url": schema.StringAttribute{
+			MarkdownDescription: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
+				changing,
+			Required:      true,
+			Validators:    []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
+			PlanModifiers: replace,
+		},
+		"test": schema.BoolAttribute{
+			MarkdownDescription: "Whether this is a test charge that moves no money. Defaults to `false`. " + changing,
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"confirmation_url": computedKeptString("The platform's page where the buyer accepts or declines the charge."),
+		"checkout_url": computedKeptString("The Marketplace checkout link for this charge " +
+			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/" + w.kind + "`)."),
+		"buyer_organization_id": computedKeptString("The buyer's organization ID."),
+		"buyer_license_id":      computedKeptInt64("The buyer's LiveChat license number."),
+		"buyer_account_id":      computedKeptString("The buyer's account ID."),
+		"buyer_entity_id":       computedKeptString("The buyer's login (email address)."),
+		"seller_client_id":      computedKeptString("The OAuth client ID of the app that created the charge."),
+		"order_client_id":       computedKeptString("The OAuth client ID of the app the charge pays for."),
+		"order_organization_id": computedKeptString("The organization ID of the app's owner."),
+		"created_at":            computedKeptTime("When the charge was created (RFC 3339)."),
+		"updated_at":            computedKeptTime("When the charge last changed (RFC 3339)."),
+	}
+}
+
+// The computed attributes of the charge data sources.
+func dataString(desc string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
+}
+
+func dataInt64(desc string) dsschema.Int64Attribute {
+	return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+}
+
+func dataBool(desc string) dsschema.BoolAttribute {
+	return dsschema.BoolAttribute{MarkdownDescription: desc, Computed: true}
+}
+
+func dataTime(desc string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true, CustomType: timetypes.RFC3339Type{}}
+}
+
+// chargeDataAttributes are the attributes every charge data source shows;
+// each adds its own. A single lookup (single) takes id and product as
+// inputs; a list computes them. priceUnit is what price pays for.
+func chargeDataAttributes(single bool, priceUnit string) map[string]dsschema.Attribute {
+	attrs := map[string]dsschema.Attribute{
+		"id":                    dataString("The charge ID."),
+		"product":               dataString("The billing product the charge belongs to."),
+		"name":                  dataString("The name the buyer sees."),
+		"price":                 dataInt64("The price of one " + priceUnit + " in cents."),
+		"return_url":            dataString("Where the buyer returns after answering the charge."),
+		"test":                  dataBool("Whether this is a test charge."),
+		"confirmation_url":      dataString("The platform's page where the buyer answers the charge."),
+		"checkout_url":          dataString("The Marketplace checkout link for the charge."),
+		"commission_percent":    dataInt64("The platform's commission, in percent."),
+		"buyer_organization_id": dataString("The buyer's organization ID."),
+		"buyer_license_id":      dataInt64("The buyer's LiveChat license number."),
+		"buyer_account_id":      dataString("The buyer's account ID."),
+		"buyer_entity_id":       dataString("The buyer's login (email address)."),
+		"seller_client_id":      dataString("The OAuth client ID of the app that created the charge."),
+		"order_client_id":       dataString("The OAuth client ID of the app the charge pays for."),
+		"order_organization_id": dataString("The organization ID of the app's owner."),
+		"created_at":            dataTime("When the charge was created (RFC 3339)."),
+		"updated_at":            dataTime("When the charge last changed (RFC 3339)."),
+	}
+	if single {
+		attrs["id"] = dsschema.StringAttribute{
+			MarkdownDescription: "The charge ID.",
+			Required:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		}
+		attrs["product"] = dsschema.StringAttribute{
+			MarkdownDescription: "The billing product the charge belongs to: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+		}
+	}
+	return attrs
+}
+
+// productOr is the configured or planned product, or the provider's
+// default when there is none (yet).
+func (d *providerData) productOr(v types.String) string {
+	if v.IsNull() || v.IsUnknown() {
+		return d.product
+	}
+	return v.ValueString()
+}
+
+// readChargeData is the Read of a data source of one charge: the charge
+// id in the configured product (or the provider's default), read with get
+// (a client method) and converted with convert. what names the kind of
+// charge in errors ("direct charge").
+func readChargeData[C, M any](ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse, what string,
+	get func(c *client.Client, ctx context.Context, product, id string) (*C, error), convert func(product string, c *C) (M, diag.Diagnostics)) {
+	if !requireClient(data, &resp.Diagnostics) {
+		return
+	}
+	var id, configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("product"), &configured)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	product := data.productOr(configured)
+	charge, err := get(data.client, ctx, product, id.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to read %s %s %s", product, what, id.ValueString()), err)
+		return
+	}
+	m, diags := convert(product, charge)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// addChargeCreateError reports a failed create of a charge (what is
+// "direct charge" or "recurrent charge"); a failure that does not tell
+// whether the platform created it says so.
+func addChargeCreateError(diags *diag.Diagnostics, what string, err error) {
+	summary, detail := describeAPIError("Unable to create "+what, err)
+	if !isAPIClientError(err) {
+		detail += mayExistNote(what)
+	}
+	diags.AddError(summary, detail)
+}
+
+// importChargeState takes "<id>" (the provider's default product) or
+// "<product>/<id>" into a charge resource's state.
+func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defaultProduct := ProductLiveChat
+	if data != nil {
+		defaultProduct = data.product
+	}
+	product, id, err := parseChargeImportID(req.ID, defaultProduct)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product"), product)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("auto_activate"), true)...)
+}
+
+// chargePlan is what differs between the plans of the two charge
+// resources.
+type chargePlan struct {
+	// activationDue reports whether apply should activate a charge in
+	// status with the planned auto_activate.
+	activationDue func(status types.String, autoActivate types.Bool) bool
+	// activationMoves are the timestamps an activation changes.
+	activationMoves []string
+	// forgetWarning, when set, warns that destroying or replacing the
+	// charge only removes it from the state.
+	forgetWarning func(id, status string) diag.Diagnostic
+}
+
+// modifyChargePlan fills in the default product of a new charge and shows
+// an activation as an in-place update: when it is due, the status and the
+// timestamps activation moves become unknown (the platform may answer
+// processed before the final status, so no value is guessed). Where
+// destroy only forgets a charge, destroying or replacing it warns first.
+func modifyChargePlan(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, p chargePlan) {
+	if req.Plan.Raw.IsNull() {
+		if p.forgetWarning != nil {
+			addForgetWarning(ctx, req, resp, p)
+		}
+		return
+	}
+	if req.State.Raw.IsNull() {
+		var configured types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("product"), &configured)...)
+		if configured.IsNull() && data != nil {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("product"), data.product)...)
+		}
+		return
+	}
+	if len(resp.RequiresReplace) > 0 {
+		// Terraform plans the replacement as a new charge. Where the old
+		// one is only forgotten, not undone, say so before apply.
+		if p.forgetWarning != nil {
+			addForgetWarning(ctx, req, resp, p)
+		}
+		return
+	}
+	var status types.String
+	var autoActivate types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("auto_activate"), &autoActivate)...)
+	if resp.Diagnostics.HasError() || !p.activationDue(status, autoActivate) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	for _, attr := range p.activationMoves {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), timetypes.NewRFC3339Unknown())...)
+	}
+}
+
+func addForgetWarning(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, p chargePlan) {
+	var id, status types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(p.forgetWarning(id.ValueString(), status.ValueString()))
+	}
+}
 
 // parseChargeImportID accepts "<id>" (the provider's default product) or
 // "<product>/<id>".
@@ -53,29 +385,6 @@ func stringOrNull(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// absoluteHTTPURL validates a URL attribute such as return_url.
-type absoluteHTTPURL struct{}
-
-var _ validator.String = absoluteHTTPURL{}
-
-func (absoluteHTTPURL) Description(context.Context) string {
-	return "must be an absolute http or https URL, such as https://example.com/billing/done"
-}
-
-func (v absoluteHTTPURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), raw))
-	}
 }
 
 // keepStateWhenUnconfigured keeps the prior state's value of an

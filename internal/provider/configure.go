@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // configureData takes the provider data handed to a resource, data source
@@ -31,4 +35,32 @@ func requireClient(data *providerData, diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// configuredResource is embedded by every resource: its Configure keeps
+// the provider's data, which the resource reads as data.
+type configuredResource struct {
+	data *providerData
+}
+
+func (r *configuredResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredDataSource is configuredResource for a data source.
+type configuredDataSource struct {
+	data *providerData
+}
+
+func (d *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredEphemeral is configuredResource for an ephemeral resource.
+type configuredEphemeral struct {
+	data *providerData
+}
+
+func (e *configuredEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = configureData(req.ProviderData, &resp.Diagnostics)
 }

@@ -18,19 +18,6 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
-// sandboxClient is an API client for arranging test data in the sandbox.
-func sandboxClient(t *testing.T, sbx *testSandbox) *client.Client {
-	t.Helper()
-	c, err := client.New(client.Config{
-		Endpoints:   client.Endpoints{Billing: sbx.URL, Partners: sbx.URL, Accounts: sbx.URL, DeveloperConsole: sbx.URL},
-		AccessToken: sandbox.DefaultAccessToken,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // sameAs checks that a data source attribute equals the resource's.
 func sameAs(dataAddr, resAddr, attr string) statecheck.StateCheck {
 	return statecheck.CompareValuePairs(dataAddr, tfjsonpath.New(attr), resAddr, tfjsonpath.New(attr), compare.ValuesSame())
@@ -248,12 +235,12 @@ func TestAccChargeDataSources_examples(t *testing.T) {
 }
 
 func TestDirectChargeDataFrom(t *testing.T) {
-	m, diags := directChargeDataFrom("helpdesk", &client.DirectCharge{ID: "d1", Name: "n", Price: 5, Quantity: 3})
+	m, diags := directChargeDataFrom("helpdesk", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d1", Name: "n", Price: 5}, Quantity: 3})
 	if diags.HasError() || m.Product.ValueString() != "helpdesk" || !m.RecurrentChargeID.IsNull() || m.Quantity.ValueInt64() != 3 ||
 		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" {
 		t.Fatalf("%+v %v", m, diags)
 	}
-	m, _ = directChargeDataFrom("livechat", &client.DirectCharge{ID: "d2", RecurrentChargeID: "r1"})
+	m, _ = directChargeDataFrom("livechat", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d2"}, RecurrentChargeID: "r1"})
 	if m.RecurrentChargeID.ValueString() != "r1" {
 		t.Fatalf("recurrent_charge_id %v", m.RecurrentChargeID)
 	}

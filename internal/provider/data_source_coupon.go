@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = &couponDataSource{}
 func NewCouponDataSource() datasource.DataSource { return &couponDataSource{} }
 
 type couponDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func (d *couponDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -39,30 +39,15 @@ func (d *couponDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"id": schema.Int64Attribute{
-				MarkdownDescription: "The coupon's ID, for `coupon_id`.",
-				Computed:            true,
-			},
+			"id": couponIDAttribute,
 		},
 	}
 }
 
-func (d *couponDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *couponDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
 	var cfg couponModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	coupons, err := d.data.client.ListCoupons(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to list coupons", err)
+	coupons, ok := readCoupons(ctx, d.data, req, resp, &cfg)
+	if !ok {
 		return
 	}
 	id, problem := pickCoupon(coupons, cfg.Label.ValueString())
@@ -76,22 +61,19 @@ func (d *couponDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 
 // pickCoupon finds the only coupon labelled label, or says why it cannot.
 func pickCoupon(coupons []client.Coupon, label string) (int64, string) {
-	var ids []string
-	var found int64
-	for _, c := range coupons {
-		if c.Label == label {
-			ids = append(ids, fmt.Sprint(c.ID))
-			found = c.ID
-		}
-	}
+	ids := couponIDsLabelled(coupons, label)
 	switch len(ids) {
 	case 1:
-		return found, ""
+		return ids[0], ""
 	case 0:
 		return 0, fmt.Sprintf("No coupon is labelled %q. %s", label, availableCoupons(coupons))
 	default:
+		listed := make([]string, len(ids))
+		for i, id := range ids {
+			listed[i] = fmt.Sprint(id)
+		}
 		return 0, fmt.Sprintf("%d coupons are labelled %q (ids %s), so the label does not pick one. Use the livechat_coupons "+
-			"data source and choose by id. %s", len(ids), label, strings.Join(ids, ", "), availableCoupons(coupons))
+			"data source and choose by id. %s", len(ids), label, strings.Join(listed, ", "), availableCoupons(coupons))
 	}
 }
 

@@ -19,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = &couponsDataSource{}
 func NewCouponsDataSource() datasource.DataSource { return &couponsDataSource{} }
 
 type couponsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type couponsModel struct {
@@ -52,10 +52,7 @@ func (d *couponsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id": schema.Int64Attribute{
-							MarkdownDescription: "The coupon's ID, for `coupon_id`.",
-							Computed:            true,
-						},
+						"id": couponIDAttribute,
 						"label": schema.StringAttribute{
 							MarkdownDescription: "The coupon's label, which campaigns show as their `discount` (`30% off first payment`).",
 							Computed:            true,
@@ -67,26 +64,15 @@ func (d *couponsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *couponsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *couponsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
 	var cfg couponsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	coupons, err := d.data.client.ListCoupons(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to list coupons", err)
+	coupons, ok := readCoupons(ctx, d.data, req, resp, &cfg)
+	if !ok {
 		return
 	}
 	var re *regexp.Regexp
 	if !cfg.LabelRegex.IsNull() {
+		var err error
 		re, err = regexp.Compile(cfg.LabelRegex.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid label_regex", err.Error())
@@ -95,6 +81,30 @@ func (d *couponsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	cfg.Coupons = couponModelsFrom(coupons, re)
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
+}
+
+// couponIDAttribute is a coupon's id in both coupon data sources.
+var couponIDAttribute = schema.Int64Attribute{
+	MarkdownDescription: "The coupon's ID, for `coupon_id`.",
+	Computed:            true,
+}
+
+// readCoupons starts the Read of a coupon data source: the configuration
+// into cfg, then every coupon. It reports false when Read must stop.
+func readCoupons(ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse, cfg any) ([]client.Coupon, bool) {
+	if !requireClient(data, &resp.Diagnostics) {
+		return nil, false
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return nil, false
+	}
+	coupons, err := data.client.ListCoupons(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to list coupons", err)
+		return nil, false
+	}
+	return coupons, true
 }
 
 // couponModelsFrom converts coupons, keeping those whose label matches re
@@ -112,16 +122,22 @@ func couponModelsFrom(coupons []client.Coupon, re *regexp.Regexp) []couponModel 
 
 // couponIDForLabel returns the id of the only coupon labelled label.
 func couponIDForLabel(coupons []client.Coupon, label string) (int64, bool) {
+	ids := couponIDsLabelled(coupons, label)
+	if len(ids) != 1 {
+		return 0, false
+	}
+	return ids[0], true
+}
+
+// couponIDsLabelled returns the ids of the coupons labelled label.
+func couponIDsLabelled(coupons []client.Coupon, label string) []int64 {
 	var ids []int64
 	for _, c := range coupons {
 		if c.Label == label {
 			ids = append(ids, c.ID)
 		}
 	}
-	if len(ids) != 1 {
-		return 0, false
-	}
-	return ids[0], true
+	return ids
 }
 
 // regexValidator requires a valid RE2 regular expression.

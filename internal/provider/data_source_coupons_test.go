@@ -107,4 +107,12 @@ func TestCouponHelpers(t *testing.T) {
 	if _, msg := pickCoupon(nil, "A"); msg != `No coupon is labelled "A". You have no coupons.` {
 		t.Fatalf("no coupons: %q", msg)
 	}
+	if id, msg := pickCoupon(coupons, "A"); id != 1 || msg != "" {
+		t.Fatalf("A: %d %q", id, msg)
+	}
+	const ambiguous = `2 coupons are labelled "B" (ids 2, 3), so the label does not pick one. Use the livechat_coupons ` +
+		`data source and choose by id. Available coupons: "A" (id 1), "B" (id 2), "B" (id 3).`
+	if _, msg := pickCoupon(coupons, "B"); msg != ambiguous {
+		t.Fatalf("B: %q", msg)
+	}
 }

@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &directChargesDataSource{}
 func NewDirectChargesDataSource() datasource.DataSource { return &directChargesDataSource{} }
 
 type directChargesDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type directChargesDataModel struct {
@@ -68,10 +68,6 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	}
 }
 
-func (d *directChargesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if !requireClient(d.data, &resp.Diagnostics) {
 		return
@@ -81,10 +77,7 @@ func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	product := d.data.product
-	if !cfg.Product.IsNull() {
-		product = cfg.Product.ValueString()
-	}
+	product := d.data.productOr(cfg.Product)
 	charges, err := d.data.client.ListDirectCharges(ctx, product, client.DirectChargeFilter{
 		Status:            cfg.Status.ValueString(),
 		RecurrentChargeID: cfg.RecurrentChargeID.ValueString(),

@@ -14,7 +14,7 @@ var _ datasource.DataSourceWithConfigure = &ledgerBalanceDataSource{}
 func NewLedgerBalanceDataSource() datasource.DataSource { return &ledgerBalanceDataSource{} }
 
 type ledgerBalanceDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type ledgerBalanceModel struct {
@@ -36,10 +36,6 @@ func (d *ledgerBalanceDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 		},
 	}
-}
-
-func (d *ledgerBalanceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *ledgerBalanceDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -6,9 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
@@ -19,10 +16,8 @@ func TestAccLedgerBalanceDataSource_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: sbx.providerConfig() + `data "livechat_ledger_balance" "this" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),
-			},
+			Config:            sbx.providerConfig() + `data "livechat_ledger_balance" "this" {}`,
+			ConfigStateChecks: balanceIs(want),
 		}},
 	})
 }
@@ -34,20 +29,13 @@ func TestAccLedgerBalanceDataSource_refreshToken(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "livechat" {
+			Config: sbx.ledgerConfig(fmt.Sprintf(`
   oauth {
     client_id     = %q
     client_secret = %q
     refresh_token = %q
-  }
-%s
-}
-data "livechat_ledger_balance" "this" {}
-`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sandbox.DefaultRefreshToken, sbx.endpointsBlock()),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),
-			},
+  }`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sandbox.DefaultRefreshToken)),
+			ConfigStateChecks: balanceIs(want),
 		}},
 	})
 	if n := sbx.RequestCount("POST /v2/token"); n < 1 {
@@ -60,17 +48,12 @@ func TestAccLedgerBalanceDataSource_badRefreshToken(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "livechat" {
+			Config: sbx.ledgerConfig(fmt.Sprintf(`
   oauth {
     client_id     = %q
     client_secret = %q
     refresh_token = "revoked-token"
-  }
-%s
-}
-data "livechat_ledger_balance" "this" {}
-`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sbx.endpointsBlock()),
+  }`, sandbox.DefaultClientID, sandbox.DefaultClientSecret)),
 			ExpectError: regexp.MustCompile(`(?s)Unable to exchange the OAuth refresh token.*invalid_grant`),
 		}},
 	})
@@ -81,13 +64,7 @@ func TestAccLedgerBalanceDataSource_missingCredentials(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "livechat" {
-  partner_token = "only-partner"
-%s
-}
-data "livechat_ledger_balance" "this" {}
-`, sbx.endpointsBlock()),
+			Config:      sbx.ledgerConfig(`  partner_token = "only-partner"`),
 			ExpectError: regexp.MustCompile(`(?s)no credentials for the LiveChat\s+Billing API.*LIVECHAT_ACCESS_TOKEN`),
 		}},
 	})

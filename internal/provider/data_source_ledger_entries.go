@@ -20,7 +20,7 @@ var _ datasource.DataSourceWithConfigure = &ledgerEntriesDataSource{}
 func NewLedgerEntriesDataSource() datasource.DataSource { return &ledgerEntriesDataSource{} }
 
 type ledgerEntriesDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type ledgerEntriesModel struct {
@@ -92,10 +92,6 @@ func (d *ledgerEntriesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 		},
 	}
-}
-
-func (d *ledgerEntriesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *ledgerEntriesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

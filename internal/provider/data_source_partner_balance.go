@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = &partnerBalanceDataSource{}
 func NewPartnerBalanceDataSource() datasource.DataSource { return &partnerBalanceDataSource{} }
 
 type partnerBalanceDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type partnerBalanceModel struct {
@@ -73,10 +73,6 @@ func (d *partnerBalanceDataSource) Schema(_ context.Context, _ datasource.Schema
 			dollarsAttributes("total", "All commission: pending + withdrawn + available"),
 		),
 	}
-}
-
-func (d *partnerBalanceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *partnerBalanceDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

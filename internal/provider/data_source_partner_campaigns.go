@@ -19,7 +19,7 @@ var _ datasource.DataSourceWithConfigure = &partnerCampaignsDataSource{}
 func NewPartnerCampaignsDataSource() datasource.DataSource { return &partnerCampaignsDataSource{} }
 
 type partnerCampaignsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type partnerCampaignsModel struct {
@@ -88,10 +88,6 @@ func (d *partnerCampaignsDataSource) Schema(_ context.Context, _ datasource.Sche
 			},
 		},
 	}
-}
-
-func (d *partnerCampaignsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *partnerCampaignsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -17,7 +17,7 @@ var _ datasource.DataSourceWithConfigure = &partnerEarningsDataSource{}
 func NewPartnerEarningsDataSource() datasource.DataSource { return &partnerEarningsDataSource{} }
 
 type partnerEarningsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type partnerEarningsModel struct {
@@ -101,10 +101,6 @@ func (d *partnerEarningsDataSource) Schema(_ context.Context, _ datasource.Schem
 			},
 		),
 	}
-}
-
-func (d *partnerEarningsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *partnerEarningsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
@@ -89,4 +90,20 @@ func nextStep(e *client.APIError) string {
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	s, d := describeAPIError(summary, err)
 	diags.AddError(s, d)
+}
+
+// readFailed ends a resource's Read whose lookup failed: an object the
+// platform no longer knows (404) is removed from the state; any other
+// error is an error diagnostic and the state is left alone. It reports
+// whether Read must stop, that is whether err is not nil.
+func readFailed(ctx context.Context, resp *resource.ReadResponse, summary string, err error) bool {
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return true
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, summary, err)
+		return true
+	}
+	return false
 }

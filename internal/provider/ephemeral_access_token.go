@@ -19,7 +19,7 @@ var _ ephemeral.EphemeralResourceWithConfigure = &accessTokenEphemeral{}
 func NewAccessTokenEphemeral() ephemeral.EphemeralResource { return &accessTokenEphemeral{} }
 
 type accessTokenEphemeral struct {
-	data *providerData
+	configuredEphemeral
 }
 
 type accessTokenModel struct {
@@ -100,10 +100,6 @@ func (e *accessTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 			},
 		},
 	}
-}
-
-func (e *accessTokenEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *accessTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -25,18 +25,6 @@ func expectWords(words ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
 }
 
-// ledgerConfig is a provider block with attrs and the sandbox endpoints,
-// plus the ledger balance data source that makes Terraform configure it.
-func (s *testSandbox) ledgerConfig(attrs string) string {
-	return fmt.Sprintf(`
-provider "livechat" {
-%s
-%s
-}
-data "livechat_ledger_balance" "this" {}
-`, attrs, s.endpointsBlock())
-}
-
 func balanceIs(want int64) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),

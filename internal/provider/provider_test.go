@@ -2,12 +2,16 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
@@ -26,16 +30,40 @@ type testSandbox struct {
 // newTestSandbox starts a sandbox that the test's provider blocks point at.
 func newTestSandbox(t *testing.T, opts sandbox.Options) *testSandbox {
 	t.Helper()
+	return newWrappedTestSandbox(t, opts, nil)
+}
+
+// newWrappedTestSandbox starts a sandbox behind wrap (to inject faults the
+// sandbox itself does not offer); a nil wrap serves the sandbox as it is.
+func newWrappedTestSandbox(t *testing.T, opts sandbox.Options, wrap func(http.Handler) http.Handler) *testSandbox {
+	t.Helper()
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatalf("starting sandbox: %v", err)
 	}
-	hs := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(func() {
 		hs.Close()
 		_ = srv.Close()
 	})
 	return &testSandbox{Server: srv, URL: hs.URL}
+}
+
+// sandboxClient is an API client for arranging test data in the sandbox.
+func sandboxClient(t *testing.T, sbx *testSandbox) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		Endpoints:   client.Endpoints{Billing: sbx.URL, Partners: sbx.URL, Accounts: sbx.URL, DeveloperConsole: sbx.URL},
+		AccessToken: sandbox.DefaultAccessToken,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // endpointsBlock points every API at the sandbox.
@@ -49,15 +77,33 @@ func (s *testSandbox) endpointsBlock() string {
   }`, s.URL)
 }
 
-// providerConfig is a provider block with the sandbox's default credentials.
-func (s *testSandbox) providerConfig() string {
+// providerBlock is a provider block with attrs (lines of HCL) and every
+// API pointed at the sandbox.
+func (s *testSandbox) providerBlock(attrs string) string {
 	return fmt.Sprintf(`
 provider "livechat" {
-  access_token     = %q
-  partner_token    = %q
-  partner_password = %q
-  max_retries      = 1
+%s
 %s
 }
-`, sandbox.DefaultAccessToken, sandbox.DefaultPartnerToken, sandbox.DefaultPartnerPassword, s.endpointsBlock())
+`, attrs, s.endpointsBlock())
+}
+
+// providerConfig is a provider block with the sandbox's default credentials.
+func (s *testSandbox) providerConfig() string {
+	return s.providerBlock(fmt.Sprintf(`  access_token     = %q
+  partner_token    = %q
+  partner_password = %q
+  max_retries      = 1`, sandbox.DefaultAccessToken, sandbox.DefaultPartnerToken, sandbox.DefaultPartnerPassword))
+}
+
+// ledgerConfig is a provider block with attrs, plus the ledger balance data
+// source that makes Terraform configure it.
+func (s *testSandbox) ledgerConfig(attrs string) string {
+	return s.providerBlock(attrs) + `data "livechat_ledger_balance" "this" {}
+`
+}
+
+// emptyPlan is the plan check of a step that must change nothing.
+func emptyPlan() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,11 +25,7 @@ import (
 const dcAddr = "livechat_direct_charge.test"
 
 func dcConfig(sbx *testSandbox, body string) string {
-	return chargeProviderConfig(sbx, "") + `
-resource "livechat_direct_charge" "test" {
-` + body + `
-}
-`
+	return chargeConfig(sbx, "livechat_direct_charge", body)
 }
 
 const dcBasic = `
@@ -62,61 +58,31 @@ func checkDirectChargesKept(sbx *testSandbox, want map[string]string) resource.T
 
 func TestAccDirectChargeResource_lifecycle(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	var id1, id2, same string
+	var id1, id2 string
 	kept := map[string]string{}
 	balance := sbx.LedgerBalance()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkDirectChargesKept(sbx, kept),
-		Steps: []resource.TestStep{
+		Steps: slices.Concat([]resource.TestStep{
 			{
 				Config: dcConfig(sbx, dcBasic),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectKnownValue(dcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				ConfigStateChecks: append(chargeCreatedChecks(sbx, dcAddr, "direct_charge"),
 					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("price"), knownvalue.Int64Exact(1900)),
 					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("quantity"), knownvalue.Int64Exact(10)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("test"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("per_account"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("auto_activate"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("commission_percent"), knownvalue.Int64Exact(20)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("buyer_license_id"), knownvalue.Int64Exact(100006625)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("buyer_entity_id"), knownvalue.StringExact("buyer@example.com")),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("seller_client_id"), knownvalue.StringExact(sandbox.DefaultClientID)),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("confirmation_url"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(sbx.URL)+`/billing/confirm/[0-9a-f-]{36}$`))),
-					statecheck.CompareValuePairs(dcAddr, tfjsonpath.New("id"), dcAddr, tfjsonpath.New("checkout_url"),
-						checkoutURLMatchesID{chargeType: "direct_charge"}),
-					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
-				},
+				),
 				Check: captureID(dcAddr, &id1),
 			},
-			{ResourceName: dcAddr, ImportState: true, ImportStateVerify: true},
-			{
-				ResourceName:      dcAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return "livechat/" + id1, nil },
-			},
-			{
-				Config: dcConfig(sbx, dcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+		}, chargeImportSteps(dcAddr, &id1), []resource.TestStep{
+			{Config: dcConfig(sbx, dcBasic), ConfigPlanChecks: emptyPlan()},
 			{
 				// The buyer accepts: activation shows as an in-place update.
-				PreConfig: func() {
-					if err := sbx.AcceptCharge(id1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: dcConfig(sbx, dcBasic),
+				PreConfig: acceptCharge(t, sbx, &id1),
+				Config:    dcConfig(sbx, dcBasic),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(dcAddr, tfjsonpath.New("status")),
@@ -126,24 +92,13 @@ func TestAccDirectChargeResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("processed")),
 				},
-				Check: resource.ComposeTestCheckFunc(captureID(dcAddr, &same), func(*terraform.State) error {
-					if same != id1 {
-						return fmt.Errorf("activation replaced the charge")
-					}
-					return nil
-				}, expectSandboxStatus(sbx, &id1, "processed")),
+				Check: resource.ComposeTestCheckFunc(expectSameID(dcAddr, &id1), expectSandboxStatus(sbx, &id1, "processed")),
 			},
 			{
 				// The payment goes through: refreshed, never a diff.
-				PreConfig: func() {
-					if _, err := sbx.AdvanceClock(1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: dcConfig(sbx, dcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        advanceClock(t, sbx, 1),
+				Config:           dcConfig(sbx, dcBasic),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
 				},
@@ -172,7 +127,7 @@ func TestAccDirectChargeResource_lifecycle(t *testing.T) {
 					return nil
 				}, expectSandboxStatus(sbx, &id1, "success")),
 			},
-		},
+		}),
 	})
 }
 
@@ -214,15 +169,9 @@ func TestAccDirectChargeResource_autoActivateAndHelpDesk(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"auto_activate"},
 			},
 			{
-				PreConfig: func() {
-					if err := sbx.AcceptCharge(id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg(false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        acceptCharge(t, sbx, &id),
+				Config:           cfg(false),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
 				},
@@ -301,8 +250,7 @@ func TestAccDirectChargeResource_validators(t *testing.T) {
   return_url = "https://example.com/"
 `, replace, by, 1))
 	}
-	var steps []resource.TestStep
-	for _, tc := range []struct{ config, msg string }{
+	steps := refusedConfigSteps([]struct{ config, msg string }{
 		{with("price      = 100", "price = 0"), "Attribute price value must be at least 1, got: 0"},
 		{with("quantity   = 1", "quantity = 0"), "Attribute quantity value must be at least 1, got: 0"},
 		{with(`"https://example.com/"`, `"ftp://x"`), `return_url must be an absolute http or https URL, such as https://example.com/billing/done, got "ftp://x"`},
@@ -310,9 +258,7 @@ func TestAccDirectChargeResource_validators(t *testing.T) {
 		{with(`name       = "x"`, `name = "x"
  product = "foo"`), `Attribute product value must be one of: ["livechat" "helpdesk"], got: "foo"`},
 		{with(`name       = "x"`, `name = ""`), "Attribute name string length must be at least 1"},
-	} {
-		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: words(tc.msg)})
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 	if n := sbx.RequestCount("POST /v3/direct_charge/{product}"); n != 0 {
 		t.Fatalf("invalid configurations reached the platform %d times", n)
@@ -321,15 +267,7 @@ func TestAccDirectChargeResource_validators(t *testing.T) {
 
 func TestAccDirectChargeResource_badImportID(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	steps := []resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}
-	for _, bad := range []string{"a/b/c", "foo/123", "livechat/"} {
-		steps = append(steps, resource.TestStep{
-			ResourceName:  dcAddr,
-			ImportState:   true,
-			ImportStateId: bad,
-			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", bad)),
-		})
-	}
+	steps := append([]resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}, badChargeImportSteps(dcAddr, "a/b/c", "foo/123", "livechat/")...)
 	steps = append(steps, resource.TestStep{
 		ResourceName:  dcAddr,
 		ImportState:   true,
@@ -365,10 +303,10 @@ func TestAccDirectChargeResource_example(t *testing.T) {
 
 func TestDirectChargeConverters(t *testing.T) {
 	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
-	c := &client.DirectCharge{
-		ID: "d1", Name: "n", Price: 100, Quantity: 2, ReturnURL: "https://e.com", Status: "processed",
+	c := &client.DirectCharge{Quantity: 2, ChargeCommon: client.ChargeCommon{
+		ID: "d1", Name: "n", Price: 100, ReturnURL: "https://e.com", Status: "processed",
 		ConfirmationURL: "https://c", CommissionPercent: 20, BuyerLicenseID: 7, CreatedAt: created, UpdatedAt: created.Add(time.Hour),
-	}
+	}}
 	m, diags := modelFromDirectCharge("livechat", types.BoolUnknown(), c)
 	if diags.HasError() || !m.AutoActivate.ValueBool() || m.Quantity.ValueInt64() != 2 || m.Status.ValueString() != "processed" ||
 		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" ||

@@ -31,7 +31,7 @@ var (
 func NewInAppUpgradeResource() resource.Resource { return &inAppUpgradeResource{} }
 
 type inAppUpgradeResource struct {
-	data *providerData
+	configuredResource
 }
 
 type inAppUpgradeResourceModel struct {
@@ -75,11 +75,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 			"`webhook_secret` in the configuration, which then updates it in place (never a replacement). " +
 			"Removing `webhook_secret` from the configuration keeps the current secret.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The upgrade's ID, eight lowercase letters such as `stsmuqjb`; it is the `id` of every webhook.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKeptString("The upgrade's ID, eight lowercase letters such as `stsmuqjb`; it is the `id` of every webhook."),
 			"app_id": schema.StringAttribute{
 				MarkdownDescription: "The Developer Console app (client ID) the upgrade belongs to. Changing it replaces the upgrade.",
 				Required:            true,
@@ -151,12 +147,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The upgrade's status on the platform, such as `draft`. Read from the platform; unknown values are kept as they are.",
 				Computed:            true,
 			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the upgrade was created (RFC 3339).",
-				CustomType:          timetypes.RFC3339Type{},
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created_at": computedKeptTime("When the upgrade was created (RFC 3339)."),
 			"updated_at": schema.StringAttribute{
 				MarkdownDescription: "When the upgrade was last changed (RFC 3339).",
 				CustomType:          timetypes.RFC3339Type{},
@@ -164,10 +155,6 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
-}
-
-func (r *inAppUpgradeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -198,12 +185,7 @@ func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	u, err := r.data.client.GetInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read in-app upgrade", err)
+	if readFailed(ctx, resp, "Unable to read in-app upgrade", err) {
 		return
 	}
 	// The platform never returns the secret: keep the one in state.

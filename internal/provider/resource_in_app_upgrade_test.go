@@ -252,10 +252,8 @@ func TestAccInAppUpgradeResource_basic(t *testing.T) {
 				Check: checkSecretSigns(sbx, rc, "2"),
 			},
 			{
-				Config: upgradeHCL(sbx, updated),
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           upgradeHCL(sbx, updated),
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				// A new secret in the configuration is an in-place update.
@@ -341,10 +339,8 @@ func TestAccInAppUpgradeResource_explicitSecret(t *testing.T) {
 				Check: checkSecretSigns(sbx, rc, "1"),
 			},
 			{
-				Config: upgradeHCL(sbx, upgMerge(cfg, map[string]any{"webhook_secret": nil})),
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           upgradeHCL(sbx, upgMerge(cfg, map[string]any{"webhook_secret": nil})),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("webhook_secret"), knownvalue.StringExact("configured-secret")),
 				},
@@ -358,13 +354,7 @@ func TestAccInAppUpgradeResource_explicitSecret(t *testing.T) {
 func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	rc := newUpgradeReceiver(t)
-	c, err := client.New(client.Config{
-		Endpoints:   client.Endpoints{Billing: sbx.URL, Partners: sbx.URL, Accounts: sbx.URL, DeveloperConsole: sbx.URL},
-		AccessToken: sandbox.DefaultAccessToken,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := sandboxClient(t, sbx)
 	u, _, err := c.CreateInAppUpgrade(context.Background(), sandbox.SandboxAppID, client.InAppUpgradeCreate{
 		Name: "Extra Accounts", Description: "Adds five more agent accounts.", WebhookURL: rc.URL,
 		Type: "quantity", Price: 1500, PaymentType: "organization",
@@ -385,10 +375,8 @@ func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 				ImportStatePersist: true,
 			},
 			{
-				Config: upgradeHCL(sbx, cfg),
-				ConfigPlanChecks: tfresource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           upgradeHCL(sbx, cfg),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("id"), knownvalue.StringExact(u.ID)),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("webhook_secret"), knownvalue.Null()),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -55,7 +53,7 @@ var campaignSlugRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func NewPartnerCampaignResource() resource.Resource { return &partnerCampaignResource{} }
 
 type partnerCampaignResource struct {
-	data *providerData
+	configuredResource
 }
 
 type partnerCampaignModel struct {
@@ -92,17 +90,9 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 			"The platform has no way to read one campaign, so the provider reads the campaign list once per run " +
 			"and shares it between all campaigns.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The campaign's slug, as `slug`; the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"campaign_id": schema.Int64Attribute{
-				MarkdownDescription: "The platform's numeric campaign ID (from the campaign search; used to disable the campaign " +
-					"and for its statistics). Null if the search failed after the create; it is filled in at the next refresh.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
+			"id": computedKeptString("The campaign's slug, as `slug`; the import ID."),
+			"campaign_id": computedKeptInt64("The platform's numeric campaign ID (from the campaign search; used to disable the campaign " +
+				"and for its statistics). Null if the search failed after the create; it is filled in at the next refresh."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The campaign's name, %d to %d characters, unique among your active campaigns. "+
 					"The slug is made from it. Changing it replaces the campaign.", campaignNameMin, campaignNameMax),
@@ -148,51 +138,22 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 					"removing it from the configuration keeps the current landing page.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{absoluteURLValidator{}},
+				Validators: []validator.String{absoluteHTTPURL{rule: "must be an absolute http(s) URL such as https://www.livechat.com/pricing/"}},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplace(),
 				},
 			},
-			"slug": schema.StringAttribute{
-				MarkdownDescription: "The URL-friendly campaign name with the `pp_` prefix (`pp_summer-sale`); it tags the " +
-					"links as `utm_campaign`.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"url": schema.StringAttribute{
-				MarkdownDescription: "The tracked referral link: the landing page with your affiliate code and the campaign's slug.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"short_url": schema.StringAttribute{
-				MarkdownDescription: "The short form of `url` (`https://lc.chat/…`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"discount": schema.StringAttribute{
-				MarkdownDescription: "The label of the coupon the campaign offers (`30% off first payment`); null without a coupon.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				CustomType: timetypes.RFC3339Type{},
-				MarkdownDescription: "When the campaign was created, RFC 3339 in UTC (the platform writes zone-less " +
-					"timestamps, which are read as UTC).",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the campaign is active. Always `true` in state: a disabled campaign is removed from state.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
+			"slug": computedKeptString("The URL-friendly campaign name with the `pp_` prefix (`pp_summer-sale`); it tags the " +
+				"links as `utm_campaign`."),
+			"url":       computedKeptString("The tracked referral link: the landing page with your affiliate code and the campaign's slug."),
+			"short_url": computedKeptString("The short form of `url` (`https://lc.chat/…`)."),
+			"discount":  computedKeptString("The label of the coupon the campaign offers (`30% off first payment`); null without a coupon."),
+			"created_at": computedKeptTime("When the campaign was created, RFC 3339 in UTC (the platform writes zone-less " +
+				"timestamps, which are read as UTC)."),
+			"active": computedKeptBool("Whether the campaign is active. Always `true` in state: a disabled campaign is removed from state."),
 		},
 	}
-}
-
-func (r *partnerCampaignResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *partnerCampaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -574,27 +535,4 @@ func partnerTimeValue(t client.PartnerTime) timetypes.RFC3339 {
 		return timetypes.NewRFC3339Null()
 	}
 	return timetypes.NewRFC3339TimeValue(t.UTC())
-}
-
-// absoluteURLValidator requires an absolute http(s) URL.
-type absoluteURLValidator struct{}
-
-func (absoluteURLValidator) Description(context.Context) string {
-	return "must be an absolute http(s) URL such as https://www.livechat.com/pricing/"
-}
-
-func (v absoluteURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (absoluteURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s must be an absolute http(s) URL such as https://www.livechat.com/pricing/, got %q.", req.Path, raw))
-	}
 }

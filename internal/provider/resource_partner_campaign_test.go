@@ -22,22 +22,6 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
-// newWrappedTestSandbox starts a sandbox behind wrap (to inject faults the
-// sandbox itself does not offer).
-func newWrappedTestSandbox(t *testing.T, opts sandbox.Options, wrap func(http.Handler) http.Handler) *testSandbox {
-	t.Helper()
-	srv, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatalf("starting sandbox: %v", err)
-	}
-	hs := httptest.NewServer(wrap(srv))
-	t.Cleanup(func() {
-		hs.Close()
-		_ = srv.Close()
-	})
-	return &testSandbox{Server: srv, URL: hs.URL}
-}
-
 // campaignsAllDisabled is a CheckDestroy: every campaign the test made is
 // disabled in the sandbox.
 func campaignsAllDisabled(sbx *testSandbox) resource.TestCheckFunc {
@@ -125,10 +109,8 @@ func TestAccPartnerCampaignResource_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: sbx.providerConfig() + campaignConfig("Summer sale 2025", 30),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           sbx.providerConfig() + campaignConfig("Summer sale 2025", 30),
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				Config: sbx.providerConfig() + campaignConfig("Summer sale 2026", 30),
@@ -363,7 +345,7 @@ resource "livechat_partner_campaign" "lost" {
 			},
 			{
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 		},
 	})

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -35,7 +34,7 @@ var licenseIDRE = regexp.MustCompile(`^[0-9]+$`)
 func NewPartnerSubscriptionResource() resource.Resource { return &partnerSubscriptionResource{} }
 
 type partnerSubscriptionResource struct {
-	data *providerData
+	configuredResource
 }
 
 type partnerSubscriptionModel struct {
@@ -71,11 +70,7 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 			"given in `card_token_wo`.\n\n" +
 			"`plan`, `billing_cycle` and `seats` change in place; `product` and `license_id` replace the subscription.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`<product>/<license_id>`, the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKeptString("`<product>/<license_id>`, the import ID."),
 			"product": schema.StringAttribute{
 				MarkdownDescription: "The license's product: `livechat`, `chatbot` or `helpdesk`. Changing it replaces the subscription.",
 				Required:            true,
@@ -120,21 +115,9 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "The license status the platform reports: `trial`, `paid`, `expired` or another value it adds.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"cc_added": schema.BoolAttribute{
-				MarkdownDescription: "Whether a card is on file for the license.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
-			"paid": schema.BoolAttribute{
-				MarkdownDescription: "Whether the license is paid for.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
+			"status":   computedKeptString("The license status the platform reports: `trial`, `paid`, `expired` or another value it adds."),
+			"cc_added": computedKeptBool("Whether a card is on file for the license."),
+			"paid":     computedKeptBool("Whether the license is paid for."),
 			"end_at": schema.StringAttribute{
 				CustomType: timetypes.RFC3339Type{},
 				MarkdownDescription: "When the current billing cycle (or the license) ends, RFC 3339 in UTC. A change of " +
@@ -143,10 +126,6 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 			},
 		},
 	}
-}
-
-func (r *partnerSubscriptionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

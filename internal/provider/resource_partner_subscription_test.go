@@ -119,10 +119,8 @@ func TestAccPartnerSubscriptionResource_lifecycle(t *testing.T) {
 				Check: subscriptionIs(sbx, "livechat", lic, "business", "annual", 5),
 			},
 			{
-				Config: cfg("business", "annual", 5, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg("business", "annual", 5, ""),
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				// Changed in the dashboard: the plan puts the configuration back in place.
@@ -260,13 +258,9 @@ func TestAccPartnerSubscriptionResource_missingPassword(t *testing.T) {
 	}
 	sbx := newTestSandbox(t, sandbox.Options{})
 	lic := newClientLicense(t, sbx, "livechat")
-	noPassword := fmt.Sprintf(`
-provider "livechat" {
+	noPassword := sbx.providerBlock(fmt.Sprintf(`
   partner_token = %q
-  max_retries   = 1
-%s
-}
-`, sandbox.DefaultPartnerToken, sbx.endpointsBlock())
+  max_retries   = 1`, sandbox.DefaultPartnerToken))
 	res := subscriptionConfig("livechat", lic, "team", "monthly", 2, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -281,7 +275,7 @@ provider "livechat" {
 			{
 				// Still open; with the password the final destroy works.
 				Config:           sbx.providerConfig() + res,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 				Check:            subscriptionIs(sbx, "livechat", lic, "team", "monthly", 2),
 			},
 		},
@@ -350,7 +344,7 @@ func TestAccPartnerSubscriptionResource_ambiguousCreate(t *testing.T) {
 						return nil
 					}),
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: emptyPlan()},
 		},
 	})
 }

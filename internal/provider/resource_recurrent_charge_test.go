@@ -3,11 +3,9 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,28 +26,8 @@ import (
 
 const rcAddr = "livechat_recurrent_charge.test"
 
-// chargeProviderConfig is the sandbox provider block with a default product
-// ("" leaves it unset).
-func chargeProviderConfig(sbx *testSandbox, product string) string {
-	p := ""
-	if product != "" {
-		p = fmt.Sprintf("  product = %q\n", product)
-	}
-	return fmt.Sprintf(`
-provider "livechat" {
-  access_token = %q
-  max_retries  = 1
-%s%s
-}
-`, sandbox.DefaultAccessToken, p, sbx.endpointsBlock())
-}
-
 func rcConfig(sbx *testSandbox, body string) string {
-	return chargeProviderConfig(sbx, "") + `
-resource "livechat_recurrent_charge" "test" {
-` + body + `
-}
-`
+	return chargeConfig(sbx, "livechat_recurrent_charge", body)
 }
 
 const rcBasic = `
@@ -59,32 +37,6 @@ const rcBasic = `
   trial_days  = 14
   external_id = "ext-1"
 `
-
-// captureID stores the resource's id after a step.
-func captureID(addr string, dst *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in the state", addr)
-		}
-		*dst = rs.Primary.ID
-		return nil
-	}
-}
-
-// expectSandboxStatus asks the sandbox for the status of the charge *id.
-func expectSandboxStatus(sbx *testSandbox, id *string, want string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, ok := sbx.ChargeStatus(*id)
-		if !ok {
-			return fmt.Errorf("charge %s is not in the sandbox", *id)
-		}
-		if got != want {
-			return fmt.Errorf("charge %s is %s in the sandbox, want %s", *id, got, want)
-		}
-		return nil
-	}
-}
 
 // checkRecurrentChargesCancelled is a CheckDestroy: every charge in the
 // state and every id the test saw must be cancelled (or declined).
@@ -112,34 +64,9 @@ func checkRecurrentChargesCancelled(sbx *testSandbox, seen *[]string) resource.T
 	}
 }
 
-// checkoutURLMatchesID compares id and checkout_url.
-type checkoutURLMatchesID struct{ chargeType string }
-
-func (c checkoutURLMatchesID) CompareValues(values ...any) error {
-	if len(values) != 2 {
-		return fmt.Errorf("want 2 values, got %d", len(values))
-	}
-	id, _ := values[0].(string)
-	link, _ := values[1].(string)
-	want := "https://www.livechat.com/marketplace/checkout/charge/" + id + "/" + c.chargeType
-	if link != want {
-		return fmt.Errorf("checkout_url %q, want %q", link, want)
-	}
-	return nil
-}
-
-// words turns a message into a regexp that tolerates the CLI's line wrapping.
-func words(msg string) *regexp.Regexp {
-	parts := strings.Fields(msg)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
-}
-
 func TestAccRecurrentChargeResource_lifecycle(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	var id1, id2, id3, again string
+	var id1, id2, id3 string
 	var seen []string
 	keep := func(id *string) resource.TestCheckFunc {
 		return func(*terraform.State) error { seen = append(seen, *id); return nil }
@@ -148,7 +75,7 @@ func TestAccRecurrentChargeResource_lifecycle(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkRecurrentChargesCancelled(sbx, &seen),
-		Steps: []resource.TestStep{
+		Steps: slices.Concat([]resource.TestStep{
 			{
 				// Create: a pending charge with every computed value.
 				Config: rcConfig(sbx, rcBasic),
@@ -157,173 +84,117 @@ func TestAccRecurrentChargeResource_lifecycle(t *testing.T) {
 					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
 					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("status")),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				ConfigStateChecks: append(chargeCreatedChecks(sbx, rcAddr, "recurrent_charge"),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("name"), knownvalue.StringExact("Chat Transcripts Pro")),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("price"), knownvalue.Int64Exact(1900)),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("external_id"), knownvalue.StringExact("ext-1")),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("trial_days"), knownvalue.Int64Exact(14)),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("months"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("test"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("per_account"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("auto_activate"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("commission_percent"), knownvalue.Int64Exact(20)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("buyer_license_id"), knownvalue.Int64Exact(100006625)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("buyer_entity_id"), knownvalue.StringExact("buyer@example.com")),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("buyer_organization_id"), knownvalue.StringExact("e0a0ba10-e94c-4db8-ab2c-397815762934")),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("buyer_account_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("seller_client_id"), knownvalue.StringExact(sandbox.DefaultClientID)),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("order_client_id"), knownvalue.StringExact(sandbox.DefaultClientID)),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("order_organization_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("confirmation_url"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(sbx.URL)+`/billing/confirm/[0-9a-f-]{36}$`))),
-					statecheck.CompareValuePairs(rcAddr, tfjsonpath.New("id"), rcAddr, tfjsonpath.New("checkout_url"),
-						checkoutURLMatchesID{chargeType: "recurrent_charge"}),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("trial_ends_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("current_charge_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("next_charge_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("cancelled_at"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("updated_at"), knownvalue.NotNull()),
-				},
+				),
 				Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id1), keep(&id1), expectSandboxStatus(sbx, &id1, "pending")),
 			},
-			{
-				// Import by id (the provider's default product).
-				ResourceName:      rcAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
-			{
-				// Import by <product>/<id>.
-				ResourceName:      rcAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return "livechat/" + id1, nil },
-			},
-			{
-				// Nothing changed: an empty plan.
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				// The buyer accepts in the Marketplace: the plan shows the
-				// activation as an in-place update, apply activates.
-				PreConfig: func() {
-					if err := sbx.AcceptCharge(id1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("status")),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("trial_ends_at")),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("next_charge_at")),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("current_charge_at")),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("updated_at")),
-					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
-					plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("confirmation_url"), knownvalue.NotNull()),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("trial_ends_at"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("next_charge_at"), knownvalue.NotNull()),
-				},
-				Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &again), func(*terraform.State) error {
-					if again != id1 {
-						return fmt.Errorf("activation replaced the charge: %s → %s", id1, again)
-					}
-					return nil
-				}, expectSandboxStatus(sbx, &id1, "active")),
-			},
-			{
-				// After activation the plan is empty again.
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				// Time passes: the trial ends and the renewal is invoiced
-				// (past_due). What the platform changes by itself is
-				// refreshed but never proposes a change.
-				PreConfig: func() {
-					if _, err := sbx.AdvanceClock(14); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("past_due")),
-				},
-			},
-			{
-				// Collected a day later.
-				PreConfig: func() {
-					if _, err := sbx.AdvanceClock(1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("current_charge_at"), knownvalue.NotNull()),
-				},
-				Check: func(*terraform.State) error {
-					if got := sbx.LedgerBalance() - balance; got != 1520 {
-						return fmt.Errorf("the ledger grew by %d, want 1520", got)
-					}
-					return nil
-				},
-			},
-			{
-				// Cancelled outside Terraform: removed at refresh, and the
-				// plan creates a new charge.
-				PreConfig: func() {
-					if err := sbx.CancelRecurrentCharge(id1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: rcConfig(sbx, rcBasic),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-				},
-				Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id2), keep(&id2), func(*terraform.State) error {
-					if id2 == id1 {
-						return fmt.Errorf("the cancelled charge %s was kept", id1)
-					}
-					return nil
-				}),
-			},
-			{
-				// A new price replaces the charge: the old one is cancelled.
-				Config: rcConfig(sbx, strings.Replace(rcBasic, "1900", "2900", 1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionReplace),
-					plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("id")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("price"), knownvalue.Int64Exact(2900)),
-					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
-				},
-				Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id3), keep(&id3),
-					expectSandboxStatus(sbx, &id2, "cancelled"), expectSandboxStatus(sbx, &id3, "pending")),
-			},
 		},
+			// Import by id (the provider's default product) and by <product>/<id>.
+			chargeImportSteps(rcAddr, &id1), []resource.TestStep{
+				// Nothing changed: an empty plan.
+				{Config: rcConfig(sbx, rcBasic), ConfigPlanChecks: emptyPlan()},
+				{
+					// The buyer accepts in the Marketplace: the plan shows the
+					// activation as an in-place update, apply activates.
+					PreConfig: acceptCharge(t, sbx, &id1),
+					Config:    rcConfig(sbx, rcBasic),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("status")),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("trial_ends_at")),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("next_charge_at")),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("current_charge_at")),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("updated_at")),
+						plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(rcAddr, tfjsonpath.New("confirmation_url"), knownvalue.NotNull()),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("trial_ends_at"), knownvalue.NotNull()),
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("next_charge_at"), knownvalue.NotNull()),
+					},
+					Check: resource.ComposeTestCheckFunc(expectSameID(rcAddr, &id1), expectSandboxStatus(sbx, &id1, "active")),
+				},
+				// After activation the plan is empty again.
+				{Config: rcConfig(sbx, rcBasic), ConfigPlanChecks: emptyPlan()},
+				{
+					// Time passes: the trial ends and the renewal is invoiced
+					// (past_due). What the platform changes by itself is
+					// refreshed but never proposes a change.
+					PreConfig:        advanceClock(t, sbx, 14),
+					Config:           rcConfig(sbx, rcBasic),
+					ConfigPlanChecks: emptyPlan(),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("past_due")),
+					},
+				},
+				{
+					// Collected a day later.
+					PreConfig:        advanceClock(t, sbx, 1),
+					Config:           rcConfig(sbx, rcBasic),
+					ConfigPlanChecks: emptyPlan(),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("current_charge_at"), knownvalue.NotNull()),
+					},
+					Check: func(*terraform.State) error {
+						if got := sbx.LedgerBalance() - balance; got != 1520 {
+							return fmt.Errorf("the ledger grew by %d, want 1520", got)
+						}
+						return nil
+					},
+				},
+				{
+					// Cancelled outside Terraform: removed at refresh, and the
+					// plan creates a new charge.
+					PreConfig: func() {
+						if err := sbx.CancelRecurrentCharge(id1); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: rcConfig(sbx, rcBasic),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					},
+					Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id2), keep(&id2), func(*terraform.State) error {
+						if id2 == id1 {
+							return fmt.Errorf("the cancelled charge %s was kept", id1)
+						}
+						return nil
+					}),
+				},
+				{
+					// A new price replaces the charge: the old one is cancelled.
+					Config: rcConfig(sbx, strings.Replace(rcBasic, "1900", "2900", 1)),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionReplace),
+						plancheck.ExpectUnknownValue(rcAddr, tfjsonpath.New("id")),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("price"), knownvalue.Int64Exact(2900)),
+						statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					},
+					Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id3), keep(&id3),
+						expectSandboxStatus(sbx, &id2, "cancelled"), expectSandboxStatus(sbx, &id3, "pending")),
+				},
+			}),
 	})
 }
 
@@ -363,14 +234,10 @@ func TestAccRecurrentChargeResource_autoActivate(t *testing.T) {
 				// Accepted, but auto_activate is off: nothing to do.
 				PreConfig: func() {
 					seen = append(seen, id)
-					if err := sbx.AcceptCharge(id); err != nil {
-						t.Fatal(err)
-					}
+					acceptCharge(t, sbx, &id)()
 				},
-				Config: cfg(false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           cfg(false),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
 				},
@@ -439,9 +306,7 @@ func TestAccRecurrentChargeResource_frozenAndDeclined(t *testing.T) {
 			{
 				PreConfig: func() {
 					seen = append(seen, id)
-					if err := sbx.AcceptCharge(id); err != nil {
-						t.Fatal(err)
-					}
+					acceptCharge(t, sbx, &id)()
 				},
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -590,10 +455,8 @@ resource "livechat_recurrent_charge" %q {
 				Check: captureID(rcAddr, &id),
 			},
 			{
-				Config: chargeProviderConfig(sbx, "helpdesk") + res("test"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           chargeProviderConfig(sbx, "helpdesk") + res("test"),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("product"), knownvalue.StringExact("livechat")),
 				},
@@ -635,8 +498,7 @@ func TestAccRecurrentChargeResource_validators(t *testing.T) {
   return_url = "https://example.com/"
 `, replace, by, 1))
 	}
-	var steps []resource.TestStep
-	for _, tc := range []struct{ config, msg string }{
+	steps := refusedConfigSteps([]struct{ config, msg string }{
 		{with("price      = 100", "price = 0"), "Attribute price value must be at least 1, got: 0"},
 		{with("price      = 100", "price = 100\n months = 13"), "Attribute months value must be between 1 and 12, got: 13"},
 		{with("price      = 100", "price = 100\n months = 0"), "Attribute months value must be between 1 and 12, got: 0"},
@@ -648,9 +510,7 @@ func TestAccRecurrentChargeResource_validators(t *testing.T) {
 		{with(`name       = "x"`, `name = ""`), "Attribute name string length must be at least 1"},
 		{with(`name       = "x"`, `name = "x"
  external_id = ""`), "Attribute external_id string length must be at least 1"},
-	} {
-		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: words(tc.msg)})
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 	if n := sbx.RequestCount("POST /v3/recurrent_charge/{product}"); n != 0 {
 		t.Fatalf("invalid configurations reached the platform %d times", n)
@@ -664,27 +524,18 @@ func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
   price      = 100
   return_url = "https://example.com/"
 `)
-	steps := []resource.TestStep{{Config: cfg}}
-	for _, bad := range []string{"a/b/c", "foo/123", "livechat/", "/x"} {
-		steps = append(steps, resource.TestStep{
-			ResourceName:  rcAddr,
-			ImportState:   true,
-			ImportStateId: bad,
-			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", bad)),
-		})
-	}
+	steps := append([]resource.TestStep{{Config: cfg}}, badChargeImportSteps(rcAddr, "a/b/c", "foo/123", "livechat/", "/x")...)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
 
 func TestRecurrentChargeConverters(t *testing.T) {
 	trial := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)
-	c := &client.RecurrentCharge{
-		ID: "1c286f7a-aab8-4384-8e09-dc6749c550cd", Name: "sub1", Price: 1900, TrialDays: 14, Months: 1,
+	c := &client.RecurrentCharge{TrialDays: 14, Months: 1, TrialEndsAt: &trial, NextChargeAt: &trial, ChargeCommon: client.ChargeCommon{
+		ID: "1c286f7a-aab8-4384-8e09-dc6749c550cd", Name: "sub1", Price: 1900,
 		ReturnURL: "http://localhost", Status: "active", ConfirmationURL: "https://billing.text.com/?id=1",
-		CommissionPercent: 20, BuyerLicenseID: 100006625, TrialEndsAt: &trial, NextChargeAt: &trial,
-		CreatedAt: created, UpdatedAt: created,
-	}
+		CommissionPercent: 20, BuyerLicenseID: 100006625, CreatedAt: created, UpdatedAt: created,
+	}}
 	m, diags := modelFromRecurrentCharge("helpdesk", types.BoolNull(), c)
 	if diags.HasError() {
 		t.Fatal(diags)
@@ -708,11 +559,11 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		t.Fatal("external_id lost")
 	}
 
-	req := recurrentChargeRequestFrom(recurrentChargeResourceModel{
-		Name: types.StringValue("n"), Price: types.Int64Value(5), ReturnURL: types.StringValue("https://e.com"),
-		ExternalID: types.StringNull(), Test: types.BoolValue(true), TrialDays: types.Int64Value(3),
-		Months: types.Int64Value(12), PerAccount: types.BoolValue(true),
-	})
+	var m4 recurrentChargeResourceModel
+	m4.Name, m4.Price, m4.ReturnURL = types.StringValue("n"), types.Int64Value(5), types.StringValue("https://e.com")
+	m4.ExternalID, m4.Test, m4.TrialDays = types.StringNull(), types.BoolValue(true), types.Int64Value(3)
+	m4.Months, m4.PerAccount = types.Int64Value(12), types.BoolValue(true)
+	req := recurrentChargeRequestFrom(m4)
 	want := client.RecurrentChargeRequest{Name: "n", Price: 5, ReturnURL: "https://e.com", Test: true, TrialDays: 3, Months: 12, PerAccount: true}
 	if req != want {
 		t.Fatalf("request %+v, want %+v", req, want)
@@ -819,42 +670,6 @@ func TestAccRecurrentChargeResource_example(t *testing.T) {
 			},
 		},
 	})
-}
-
-// interceptor forwards everything to the sandbox except the requests for
-// which answer returns a status, which it answers itself in the Billing
-// error envelope.
-func interceptor(t *testing.T, sbx *testSandbox, answer func(*http.Request) int) string {
-	t.Helper()
-	target, err := url.Parse(sbx.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if status := answer(r); status != 0 {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(status)
-			fmt.Fprintf(w, `{"error":{"type":"intercepted","message":"intercepted by the test (%d)"}}`, status)
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	return hs.URL
-}
-
-// billingOnlyProvider points only the Billing API at url.
-func billingOnlyProvider(url string) string {
-	return fmt.Sprintf(`
-provider "livechat" {
-  access_token = %q
-  max_retries  = 1
-  endpoints {
-    billing = %q
-  }
-}
-`, sandbox.DefaultAccessToken, url)
 }
 
 // Destroy succeeds when the platform answers 404 (gone already) or 422

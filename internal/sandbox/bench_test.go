@@ -24,14 +24,14 @@ func benchClient(conns int) *http.Client {
 }
 
 func benchServer(b *testing.B, path string) (*Server, string) {
-	s := infraServer(b, path, Options{})
+	s := startServer(b, path, Options{})
 	seedLedgerEntries(b, s, benchObjects)
 	if path != "" {
 		// Start from a compacted file, as after a restart.
 		s.Close()
-		s = infraServer(b, path, Options{})
+		s = startServer(b, path, Options{})
 	}
-	return s, infraListen(b, s).URL
+	return s, serveLoopback(b, s).URL
 }
 
 func benchReportRate(b *testing.B) {

@@ -213,6 +213,128 @@ func confirmationURL(r *http.Request, id string) string {
 
 func timePtr(t time.Time) *time.Time { return &t }
 
+// firstError returns the first of errs that is not nil (the validations of
+// a request, in the order their messages should win).
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chargeHead is what every stored charge says of itself, whatever its kind.
+type chargeHead struct {
+	ID, Product, Status string
+}
+
+// storedCharge is what the handlers both kinds of charge share need of a
+// stored charge: its head and its wire form J.
+type storedCharge[J any] interface {
+	head() chargeHead
+	wire(r *http.Request) J
+}
+
+// chargeKind is one kind of charge and the table that stores it, for the
+// handlers both kinds share.
+type chargeKind[T storedCharge[J], J any] struct {
+	kind  string // kindRecurrent or kindDirect
+	name  string // in messages: "recurrent charge" or "direct charge"
+	table func(*Server) *table[T]
+}
+
+var (
+	recurrentKind = chargeKind[recurrentCharge, recurrentChargeJSON]{kind: kindRecurrent, name: "recurrent charge",
+		table: func(s *Server) *table[recurrentCharge] { return s.st.recurrent }}
+	directKind = chargeKind[directCharge, directChargeJSON]{kind: kindDirect, name: "direct charge",
+		table: func(s *Server) *table[directCharge] { return s.st.direct }}
+)
+
+// locked finds the charge of the path's product and id.
+func (k chargeKind[T, J]) locked(s *Server, r *http.Request) (T, error) {
+	id := r.PathValue("id")
+	c, ok := k.table(s).get(id)
+	if !ok || c.head().Product != r.PathValue("product") {
+		var none T
+		return none, errNotFound(k.name, id)
+	}
+	return c, nil
+}
+
+// create stores the charge build makes (at the sandbox's now) and answers
+// 201 with its wire form. The request is validated before.
+func (k chargeKind[T, J]) create(s *Server, w http.ResponseWriter, r *http.Request, build func(now time.Time) T) {
+	var out J
+	err := s.update(func(x *tx) error {
+		c := build(s.now())
+		k.table(s).put(x, c.head().ID, c)
+		out = c.wire(r)
+		return nil
+	})
+	if err != nil {
+		writeErr(w, famBilling, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// get answers GET …/{id}.
+func (k chargeKind[T, J]) get(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var c T
+		var err error
+		s.view(func() { c, err = k.locked(s, r) })
+		if err != nil {
+			writeErr(w, famBilling, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, c.wire(r))
+	}
+}
+
+// answer is the buyer's PUT …/accept or …/decline.
+func (k chargeKind[T, J]) answer(s *Server, to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var out any
+		err := s.update(func(x *tx) error {
+			if _, err := k.locked(s, r); err != nil {
+				return err
+			}
+			var err error
+			out, err = s.answerChargeLocked(x, r, r.PathValue("id"), k.kind, to)
+			return err
+		})
+		if err != nil {
+			writeErr(w, famBilling, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// transition answers a PUT that moves the path's charge to another state:
+// move returns the charge as it stored it, or an error before any change.
+func (k chargeKind[T, J]) transition(s *Server, move func(x *tx, c T) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var out J
+		err := s.update(func(x *tx) error {
+			c, err := k.locked(s, r)
+			if err != nil {
+				return err
+			}
+			c, err = move(x, c)
+			out = c.wire(r)
+			return err
+		})
+		if err != nil {
+			writeErr(w, famBilling, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
 // chargeControlRoutes registers the buyer's side of the control API: the
 // answer to a charge and the outcome of the buyer's payments.
 func (s *Server) chargeControlRoutes() {
@@ -345,33 +467,29 @@ func (s *Server) SetPaymentFails(id string, fail bool) error {
 // ChargeStatus returns the status of a recurrent or direct charge and
 // whether it exists.
 func (s *Server) ChargeStatus(id string) (string, bool) {
-	var status string
-	var ok bool
-	s.view(func() {
-		if c, found := s.st.recurrent.get(id); found {
-			status, ok = c.Status, true
-			return
-		}
-		if c, found := s.st.direct.get(id); found {
-			status, ok = c.Status, true
-		}
-	})
-	return status, ok
+	h, ok := s.chargeHead(id)
+	return h.Status, ok
 }
 
 // ChargeProduct returns the product a recurrent or direct charge was
 // created for.
 func (s *Server) ChargeProduct(id string) (string, bool) {
-	var product string
+	h, ok := s.chargeHead(id)
+	return h.Product, ok
+}
+
+// chargeHead finds a recurrent or direct charge.
+func (s *Server) chargeHead(id string) (chargeHead, bool) {
+	var h chargeHead
 	var ok bool
 	s.view(func() {
 		if c, found := s.st.recurrent.get(id); found {
-			product, ok = c.Product, true
+			h, ok = c.head(), true
 			return
 		}
 		if c, found := s.st.direct.get(id); found {
-			product, ok = c.Product, true
+			h, ok = c.head(), true
 		}
 	})
-	return product, ok
+	return h, ok
 }

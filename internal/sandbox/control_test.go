@@ -9,7 +9,7 @@ import (
 )
 
 func TestControl_Health(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	st, hdr, body := infraCall(t, "GET", hs.URL+"/_sandbox/health", "", "", "")
 	if st != http.StatusOK || !strings.Contains(body, `"status":"ok"`) || hdr.Get("Content-Type") != "application/json" {
 		t.Errorf("health = %d %s %s", st, hdr.Get("Content-Type"), body)
@@ -20,7 +20,7 @@ func TestControl_Health(t *testing.T) {
 }
 
 func TestControl_LoopbackOnly(t *testing.T) {
-	s := infraServer(t, "", Options{})
+	s := startServer(t, "", Options{})
 	for _, tc := range []struct {
 		remote string
 		want   int
@@ -96,8 +96,8 @@ func infraStats(t *testing.T, base string) infraStatsBody {
 }
 
 func TestControl_StatsPerRoutePattern(t *testing.T) {
-	s := infraServer(t, "", Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, "", Options{})
+	hs := serveLoopback(t, s)
 	for i := 0; i < 3; i++ {
 		infraCall(t, "GET", hs.URL+"/v2/ledger/livechat/balance", DefaultAccessToken, "", "")
 	}
@@ -144,8 +144,8 @@ func TestControl_StatsPerRoutePattern(t *testing.T) {
 }
 
 func TestControl_StateDump(t *testing.T) {
-	s := infraServer(t, "", Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, "", Options{})
+	hs := serveLoopback(t, s)
 	if err := infraAddEntry(s, "dumped entry", 123); err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +186,9 @@ func TestControl_StateDump(t *testing.T) {
 }
 
 func TestControl_Reset(t *testing.T) {
-	s := infraServer(t, "", Options{})
-	hs := infraListen(t, s)
-	fresh := infraState(infraServer(t, "", Options{}))
+	s := startServer(t, "", Options{})
+	hs := serveLoopback(t, s)
+	fresh := infraState(startServer(t, "", Options{}))
 	if err := infraAddEntry(s, "to be reset", 999); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import "testing"
 
 // The memoised ledger balance follows every kind of change to the table.
 func TestTable_DerivedFollowsChanges(t *testing.T) {
-	s := infraServer(t, "", Options{})
+	s := startServer(t, "", Options{})
 	base := s.LedgerBalance()
 	if err := infraAddEntry(s, "one", 250); err != nil {
 		t.Fatal(err)

@@ -40,52 +40,43 @@ type directCharge struct {
 
 // directChargeJSON is the wire form of API.md §1.2.
 type directChargeJSON struct {
-	ID                  string    `json:"id"`
-	BuyerOrganizationID string    `json:"buyer_organization_id"`
-	BuyerLicenseID      int64     `json:"buyer_license_id"`
-	BuyerAccountID      string    `json:"buyer_account_id"`
-	BuyerEntityID       string    `json:"buyer_entity_id"`
-	SellerClientID      string    `json:"seller_client_id"`
-	OrderClientID       string    `json:"order_client_id"`
-	OrderOrganizationID string    `json:"order_organization_id"`
-	Name                string    `json:"name"`
-	Price               int64     `json:"price"`
-	Quantity            int64     `json:"quantity"`
-	ReturnURL           string    `json:"return_url"`
-	Test                bool      `json:"test"`
-	PerAccount          bool      `json:"per_account"`
-	Status              string    `json:"status"`
-	ConfirmationURL     string    `json:"confirmation_url"`
-	CommissionPercent   int64     `json:"commission_percent"`
-	RecurrentChargeID   string    `json:"recurrent_charge_id,omitempty"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ID string `json:"id"`
+	chargeParties
+	Name              string    `json:"name"`
+	Price             int64     `json:"price"`
+	Quantity          int64     `json:"quantity"`
+	ReturnURL         string    `json:"return_url"`
+	Test              bool      `json:"test"`
+	PerAccount        bool      `json:"per_account"`
+	Status            string    `json:"status"`
+	ConfirmationURL   string    `json:"confirmation_url"`
+	CommissionPercent int64     `json:"commission_percent"`
+	RecurrentChargeID string    `json:"recurrent_charge_id,omitempty"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 func (c directCharge) wire(r *http.Request) directChargeJSON {
-	p := c.chargeParties
 	return directChargeJSON{
-		ID:                  c.ID,
-		BuyerOrganizationID: p.BuyerOrganizationID,
-		BuyerLicenseID:      p.BuyerLicenseID,
-		BuyerAccountID:      p.BuyerAccountID,
-		BuyerEntityID:       p.BuyerEntityID,
-		SellerClientID:      p.SellerClientID,
-		OrderClientID:       p.OrderClientID,
-		OrderOrganizationID: p.OrderOrganizationID,
-		Name:                c.Name,
-		Price:               c.Price,
-		Quantity:            c.Quantity,
-		ReturnURL:           c.ReturnURL,
-		Test:                c.Test,
-		PerAccount:          c.PerAccount,
-		Status:              c.Status,
-		ConfirmationURL:     confirmationURL(r, c.ID),
-		CommissionPercent:   c.CommissionPercent,
-		RecurrentChargeID:   c.RecurrentChargeID,
-		CreatedAt:           c.CreatedAt,
-		UpdatedAt:           c.UpdatedAt,
+		ID:                c.ID,
+		chargeParties:     c.chargeParties,
+		Name:              c.Name,
+		Price:             c.Price,
+		Quantity:          c.Quantity,
+		ReturnURL:         c.ReturnURL,
+		Test:              c.Test,
+		PerAccount:        c.PerAccount,
+		Status:            c.Status,
+		ConfirmationURL:   confirmationURL(r, c.ID),
+		CommissionPercent: c.CommissionPercent,
+		RecurrentChargeID: c.RecurrentChargeID,
+		CreatedAt:         c.CreatedAt,
+		UpdatedAt:         c.UpdatedAt,
 	}
+}
+
+func (c directCharge) head() chargeHead {
+	return chargeHead{ID: c.ID, Product: c.Product, Status: c.Status}
 }
 
 // amount is what the buyer pays: price × quantity (× accounts when per account).
@@ -104,10 +95,10 @@ func (s *Server) directChargesRoutes() {
 	const base = "/v3/direct_charge/{product}"
 	s.mux.HandleFunc("POST "+base, s.chargeAccess(s.createDirectCharge))
 	s.mux.HandleFunc("GET "+base, s.chargeAccess(s.listDirectCharges))
-	s.mux.HandleFunc("GET "+base+"/{id}", s.chargeAccess(s.getDirectCharge))
-	s.mux.HandleFunc("PUT "+base+"/{id}/accept", s.chargeAccess(s.directAnswer(statusAccepted)))
-	s.mux.HandleFunc("PUT "+base+"/{id}/decline", s.chargeAccess(s.directAnswer(statusDeclined)))
-	s.mux.HandleFunc("PUT "+base+"/{id}/activate", s.chargeAccess(s.activateDirectCharge))
+	s.mux.HandleFunc("GET "+base+"/{id}", s.chargeAccess(directKind.get(s)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/accept", s.chargeAccess(directKind.answer(s, statusAccepted)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/decline", s.chargeAccess(directKind.answer(s, statusDeclined)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/activate", s.chargeAccess(directKind.transition(s, s.activateDirectLocked)))
 }
 
 func (s *Server) createDirectCharge(w http.ResponseWriter, r *http.Request) {
@@ -123,17 +114,13 @@ func (s *Server) createDirectCharge(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, famBilling, err)
 		return
 	}
-	for _, err := range []error{validateName(in.Name), validatePrice(in.Price), validateQuantity(in.Quantity, in.Price),
-		validateReturnURL(in.ReturnURL)} {
-		if err != nil {
-			writeErr(w, famBilling, err)
-			return
-		}
+	if err := firstError(validateName(in.Name), validatePrice(in.Price), validateQuantity(in.Quantity, in.Price),
+		validateReturnURL(in.ReturnURL)); err != nil {
+		writeErr(w, famBilling, err)
+		return
 	}
-	var out directChargeJSON
-	err := s.update(func(x *tx) error {
-		now := s.now()
-		c := directCharge{
+	directKind.create(s, w, r, func(now time.Time) directCharge {
+		return directCharge{
 			ID:                newUUID(),
 			Product:           r.PathValue("product"),
 			chargeParties:     s.parties(),
@@ -148,15 +135,7 @@ func (s *Server) createDirectCharge(w http.ResponseWriter, r *http.Request) {
 			CreatedAt:         now,
 			UpdatedAt:         now,
 		}
-		s.st.direct.put(x, c.ID, c)
-		out = c.wire(r)
-		return nil
 	})
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
 }
 
 func validateQuantity(quantity, price *int64) error {
@@ -170,27 +149,6 @@ func validateQuantity(quantity, price *int64) error {
 		return errValidation("price × quantity must be at most %d cents", int64(math.MaxInt64))
 	}
 	return nil
-}
-
-// directLocked finds the charge of the path's product and id.
-func (s *Server) directLocked(r *http.Request) (directCharge, error) {
-	id := r.PathValue("id")
-	c, ok := s.st.direct.get(id)
-	if !ok || c.Product != r.PathValue("product") {
-		return directCharge{}, errNotFound("direct charge", id)
-	}
-	return c, nil
-}
-
-func (s *Server) getDirectCharge(w http.ResponseWriter, r *http.Request) {
-	var c directCharge
-	var err error
-	s.view(func() { c, err = s.directLocked(r) })
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c.wire(r))
 }
 
 // listDirectCharges answers ?page=N&status=…&recurrent_charge_id=…, newest
@@ -230,50 +188,17 @@ func oneOf(v string, allowed []string) bool {
 	return false
 }
 
-// directAnswer is the buyer's PUT …/accept or …/decline.
-func (s *Server) directAnswer(to string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var out any
-		err := s.update(func(x *tx) error {
-			if _, err := s.directLocked(r); err != nil {
-				return err
-			}
-			var err error
-			out, err = s.answerChargeLocked(x, r, r.PathValue("id"), kindDirect, to)
-			return err
-		})
-		if err != nil {
-			writeErr(w, famBilling, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, out)
+// activateDirectLocked hands an accepted charge to the payment gateway.
+func (s *Server) activateDirectLocked(x *tx, c directCharge) (directCharge, error) {
+	if c.Status != statusAccepted {
+		return c, errState("direct charge %s is %s; only an accepted charge can be activated", c.ID, c.Status)
 	}
-}
-
-// activateDirectCharge hands an accepted charge to the payment gateway.
-func (s *Server) activateDirectCharge(w http.ResponseWriter, r *http.Request) {
-	var out directChargeJSON
-	err := s.update(func(x *tx) error {
-		c, err := s.directLocked(r)
-		if err != nil {
-			return err
-		}
-		if c.Status != statusAccepted {
-			return errState("direct charge %s is %s; only an accepted charge can be activated", c.ID, c.Status)
-		}
-		now := s.now()
-		c.Status = statusProcessed
-		c.ProcessedAt = timePtr(now)
-		c.UpdatedAt = now
-		s.st.direct.put(x, c.ID, c)
-		out = c.wire(r)
-		return nil
-	})
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	now := s.now()
+	c.Status = statusProcessed
+	c.ProcessedAt = timePtr(now)
+	c.UpdatedAt = now
+	s.st.direct.put(x, c.ID, c)
+	return c, nil
 }
 
 // settleDirectLocked ends a processed charge: success (and a ledger

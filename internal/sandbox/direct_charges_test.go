@@ -49,15 +49,7 @@ func TestDirectCharge_createMatchesTheDocumentedObject(t *testing.T) {
 
 func TestDirectCharge_validation(t *testing.T) {
 	h := newHarness(t, Options{})
-	with := func(k string, v any) map[string]any {
-		b := validDirect()
-		if v == nil {
-			delete(b, k)
-		} else {
-			b[k] = v
-		}
-		return b
-	}
+	with := func(k string, v any) map[string]any { return withField(validDirect(), k, v) }
 	for _, tc := range []struct {
 		body any
 		code string

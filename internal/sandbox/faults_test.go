@@ -42,7 +42,7 @@ func infraBalance(t *testing.T, base string) (int, http.Header, string) {
 }
 
 func TestFaults_Validation(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	for _, tc := range []struct{ body, want string }{
 		{``, "body is empty"},
 		{`{"route":`, "invalid JSON"},
@@ -86,8 +86,8 @@ func TestFaults_Validation(t *testing.T) {
 }
 
 func TestFaults_StatusBeforeProcessing(t *testing.T) {
-	s := infraServer(t, "", Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, "", Options{})
+	hs := serveLoopback(t, s)
 	r := infraAddRule(t, hs.URL, `{"route":"post /v2/token","status":503,"retry_after_s":2,"count":2}`)
 	if r.ID == 0 || r.Route != "POST /v2/token" || r.ErrorRate != 1 || r.Status == nil || *r.Status != 503 ||
 		r.Remaining == nil || *r.Remaining != 2 || r.Count == nil || *r.Count != 2 || r.DropAfterCommit {
@@ -120,7 +120,7 @@ func TestFaults_StatusBeforeProcessing(t *testing.T) {
 }
 
 func TestFaults_FamilyEnvelopes(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	infraAddRule(t, hs.URL, `{"route":"*","status":429,"retry_after_s":0}`)
 	for _, tc := range []struct{ method, path, token, ct, body, want string }{
 		{"GET", "/v2/ledger/livechat/balance", DefaultAccessToken, "", "", `{"error":{"message":"injected fault (sandbox fault rule 1): 429 Too Many Requests","type":"too_many_requests"}}`},
@@ -141,7 +141,7 @@ func TestFaults_FamilyEnvelopes(t *testing.T) {
 }
 
 func TestFaults_RouteMatching(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger/livechat/bal","status":500}`)
 	infraAddRule(t, hs.URL, `{"route":"POST /v2/ledger","status":502}`)
 	if st, _, _ := infraBalance(t, hs.URL); st != http.StatusInternalServerError {
@@ -160,7 +160,7 @@ func TestFaults_RouteMatching(t *testing.T) {
 }
 
 func TestFaults_AccumulateAndClear(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	a := infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger","latency_ms":1}`)
 	b := infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger","status":503}`)
 	if a.ID == b.ID {
@@ -191,7 +191,7 @@ func TestFaults_AccumulateAndClear(t *testing.T) {
 }
 
 func TestFaults_FirstFailingRuleDecides(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger","status":503,"count":1}`)
 	infraAddRule(t, hs.URL, `{"route":"*","status":500,"count":5}`)
 	if st, _, _ := infraBalance(t, hs.URL); st != http.StatusServiceUnavailable {
@@ -207,7 +207,7 @@ func TestFaults_FirstFailingRuleDecides(t *testing.T) {
 }
 
 func TestFaults_Latency(t *testing.T) {
-	hs := infraListen(t, infraServer(t, "", Options{}))
+	hs := serveLoopback(t, startServer(t, "", Options{}))
 	infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger/livechat/balance","latency_ms":300,"count":1}`)
 	start := time.Now()
 	st, _, body := infraBalance(t, hs.URL)
@@ -226,7 +226,7 @@ func TestFaults_Latency(t *testing.T) {
 // With a seed the draws of error_rate repeat exactly.
 func TestFaults_ErrorRateIsSeeded(t *testing.T) {
 	run := func(seed uint64, rate string) string {
-		hs := infraListen(t, infraServer(t, "", Options{FaultSeed: seed}))
+		hs := serveLoopback(t, startServer(t, "", Options{FaultSeed: seed}))
 		infraAddRule(t, hs.URL, `{"route":"GET /v2/ledger/livechat/balance","status":503,"error_rate":`+rate+`}`)
 		var out strings.Builder
 		for i := 0; i < 200; i++ {
@@ -261,8 +261,8 @@ func TestFaults_ErrorRateIsSeeded(t *testing.T) {
 // and closes the connection without an answer.
 func TestFaults_DropAfterCommit(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, path, Options{})
+	hs := serveLoopback(t, s)
 	infraAddRule(t, hs.URL, `{"route":"POST /v2/token","drop_after_commit":true,"count":1}`)
 	var before int
 	s.view(func() { before = s.st.tokens.len() })
@@ -283,7 +283,7 @@ func TestFaults_DropAfterCommit(t *testing.T) {
 	}
 	hs.Close()
 	s.Close()
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	s2.view(func() { after = s2.st.tokens.len() })
 	if after != before+2 {
 		t.Errorf("tokens after restart = %d, want %d: the dropped change must be durable", after, before+2)

@@ -20,16 +20,53 @@ type harness struct {
 
 func newHarness(t *testing.T, opts Options) *harness {
 	t.Helper()
-	srv, err := New(opts)
+	srv := startServer(t, opts.DataFile, opts)
+	return &harness{t: t, srv: srv, url: serveLoopback(t, srv).URL}
+}
+
+// startServer starts a sandbox (with a data file when path is not empty)
+// and closes it when the test ends.
+func startServer(t testing.TB, path string, opts Options) *Server {
+	t.Helper()
+	opts.DataFile = path
+	s, err := New(opts)
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		t.Fatalf("New(%s): %v", path, err)
 	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		hs.Close()
-		_ = srv.Close()
-	})
-	return &harness{t: t, srv: srv, url: hs.URL}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// serveLoopback serves s on a loopback listener until the test ends.
+func serveLoopback(t testing.TB, s *Server) *httptest.Server {
+	t.Helper()
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return hs
+}
+
+// send sends one request through c: body (nil for none) with contentType
+// and authorization as headers ("" leaves one out). It returns the status,
+// the header and the body, and fails the test when no answer comes.
+func send(t testing.TB, c *http.Client, method, u string, body io.Reader, contentType, authorization string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, raw
 }
 
 // response is a decoded answer.
@@ -40,10 +77,11 @@ type response struct {
 	obj    map[string]any
 }
 
-// call sends method path with a JSON body (a string is sent verbatim) and
-// the sandbox access token unless token is "-" (none) or another value.
-func (h *harness) call(method, path string, body any, token string) response {
-	h.t.Helper()
+// sendJSON sends body as JSON (nil: no body; a string is sent verbatim)
+// with authorization ("" for none) and decodes the answer's JSON object,
+// if any, into obj.
+func sendJSON(t testing.TB, method, u string, body any, authorization string) response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -52,33 +90,33 @@ func (h *harness) call(method, path string, body any, token string) response {
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			h.t.Fatal(err)
+			t.Fatal(err)
 		}
 		rd = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, h.url+path, rd)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	contentType := ""
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
-	switch token {
-	case "-":
-	case "":
-		req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
-	default:
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := response{status: resp.StatusCode, header: resp.Header, raw: raw}
+	status, header, raw := send(t, http.DefaultClient, method, u, rd, contentType, authorization)
+	out := response{status: status, header: header, raw: raw}
 	_ = json.Unmarshal(raw, &out.obj)
 	return out
+}
+
+// call sends method path with a JSON body (a string is sent verbatim) and
+// the sandbox access token unless token is "-" (none) or another value.
+func (h *harness) call(method, path string, body any, token string) response {
+	h.t.Helper()
+	authorization := "Bearer " + DefaultAccessToken
+	switch token {
+	case "-":
+		authorization = ""
+	case "":
+	default:
+		authorization = "Bearer " + token
+	}
+	return sendJSON(h.t, method, h.url+path, body, authorization)
 }
 
 // must calls and fails the test unless the status is want.
@@ -89,6 +127,17 @@ func (h *harness) must(want int, method, path string, body any) map[string]any {
 		h.t.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.status, want, r.raw)
 	}
 	return r.obj
+}
+
+// withField sets k to v in body, or removes k when v is nil, and returns
+// body.
+func withField(body map[string]any, k string, v any) map[string]any {
+	if v == nil {
+		delete(body, k)
+	} else {
+		body[k] = v
+	}
+	return body
 }
 
 // billingError checks the Billing error envelope and returns its message.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -14,27 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// infraServer starts a sandbox (with a data file when path is not empty)
-// and closes it when the test ends.
-func infraServer(t testing.TB, path string, opts Options) *Server {
-	t.Helper()
-	opts.DataFile = path
-	s, err := New(opts)
-	if err != nil {
-		t.Fatalf("New(%s): %v", path, err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// infraListen serves s on a loopback listener.
-func infraListen(t testing.TB, s *Server) *httptest.Server {
-	t.Helper()
-	hs := httptest.NewServer(s)
-	t.Cleanup(hs.Close)
-	return hs
-}
 
 func infraDataPath(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "state.jsonl")
@@ -120,26 +98,16 @@ func infraExchange(c *http.Client, base string) (int, string, error) {
 	return resp.StatusCode, out.AccessToken, nil
 }
 
-// call sends a request and returns the status and body.
+// infraCall sends a request with a raw body and returns the status, header
+// and body.
 func infraCall(t testing.TB, method, u, token, contentType, body string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, u, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	authorization := ""
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		authorization = "Bearer " + token
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	status, header, raw := send(t, http.DefaultClient, method, u, strings.NewReader(body), contentType, authorization)
+	return status, header, string(raw)
 }
 
 // gatedFile wraps the journal's file: Sync can be held at a gate, and

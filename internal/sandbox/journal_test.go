@@ -20,13 +20,13 @@ func infraSeedBalance() int64 {
 
 func TestJournal_RestartLoadsState(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	for i := 0; i < 20; i++ {
 		if err := infraAddEntry(s, fmt.Sprintf("entry %d", i), 100); err != nil {
 			t.Fatal(err)
 		}
 	}
-	hs := infraListen(t, s)
+	hs := serveLoopback(t, s)
 	status, tok, err := infraExchange(http.DefaultClient, hs.URL)
 	if err != nil || status != http.StatusOK {
 		t.Fatalf("token exchange: %d %v", status, err)
@@ -37,12 +37,12 @@ func TestJournal_RestartLoadsState(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
 	if got, wantBal := s2.LedgerBalance(), infraSeedBalance()+2000; got != wantBal {
 		t.Errorf("balance after restart = %d, want %d", got, wantBal)
 	}
-	hs2 := infraListen(t, s2)
+	hs2 := serveLoopback(t, s2)
 	if st, _, body := infraCall(t, "GET", hs2.URL+"/v2/ledger/livechat/balance", tok, "", ""); st != http.StatusOK {
 		t.Errorf("token issued before the restart: %d %s", st, body)
 	}
@@ -50,20 +50,20 @@ func TestJournal_RestartLoadsState(t *testing.T) {
 
 func TestJournal_NewFileIsSeeded(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	if got, want := s.LedgerBalance(), infraSeedBalance(); got != want {
 		t.Errorf("balance = %d, want the seed's %d", got, want)
 	}
 	want := infraState(s)
 	s.Close()
 	// The seed itself is persisted, not re-created with new ids.
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
 }
 
 func TestJournal_CompactsAtStart(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	for i := 0; i < 300; i++ {
 		if err := s.update(func(x *tx) error { s.nextSerial(x); return nil }); err != nil {
 			t.Fatal(err)
@@ -76,7 +76,7 @@ func TestJournal_CompactsAtStart(t *testing.T) {
 		t.Fatalf("journal has %d lines after 300 updates, want at least 300", before)
 	}
 
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	after := infraLineCount(t, path)
 	if after >= 5 {
 		t.Errorf("journal has %d lines after compaction, want one snapshot line per 256 rows", after)
@@ -99,7 +99,7 @@ func TestJournal_TornTailIgnored(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			path := infraDataPath(t)
-			s := infraServer(t, path, Options{})
+			s := startServer(t, path, Options{})
 			if err := infraAddEntry(s, "kept", 500); err != nil {
 				t.Fatal(err)
 			}
@@ -107,7 +107,7 @@ func TestJournal_TornTailIgnored(t *testing.T) {
 			s.Close()
 			infraAppendRaw(t, path, tail)
 
-			s2 := infraServer(t, path, Options{})
+			s2 := startServer(t, path, Options{})
 			infraSameState(t, want, infraState(s2))
 			// Compaction dropped the torn bytes, so later appends are clean.
 			if b, _ := os.ReadFile(path); bytes.Contains(b, []byte("torn")) {
@@ -118,7 +118,7 @@ func TestJournal_TornTailIgnored(t *testing.T) {
 			}
 			want = infraState(s2)
 			s2.Close()
-			s3 := infraServer(t, path, Options{})
+			s3 := startServer(t, path, Options{})
 			infraSameState(t, want, infraState(s3))
 		})
 	}
@@ -126,7 +126,7 @@ func TestJournal_TornTailIgnored(t *testing.T) {
 
 func TestJournal_CorruptMiddleRefused(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	s.Close()
 	n := infraLineCount(t, path)
 	infraAppendRaw(t, path, "{this is not a record}\n")
@@ -152,7 +152,7 @@ func TestJournal_UnknownTableRefused(t *testing.T) {
 // A response is never written before its record is synced, and writers
 // that arrive during an fsync share the next one.
 func TestJournal_GroupCommit(t *testing.T) {
-	s := infraServer(t, infraDataPath(t), Options{})
+	s := startServer(t, infraDataPath(t), Options{})
 	g := &gatedFile{entered: make(chan struct{}, 100), gate: make(chan struct{})}
 	gateJournal(t, s, g)
 	syncsBefore := s.journal.syncs.Load()
@@ -199,8 +199,8 @@ func TestJournal_GroupCommit(t *testing.T) {
 
 // A reader does not answer with a change that is not on disk yet.
 func TestJournal_ReadWaitsForDurability(t *testing.T) {
-	s := infraServer(t, infraDataPath(t), Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, infraDataPath(t), Options{})
+	hs := serveLoopback(t, s)
 	g := &gatedFile{entered: make(chan struct{}, 100), gate: make(chan struct{})}
 	gateJournal(t, s, g)
 
@@ -244,8 +244,8 @@ func TestJournal_ReadWaitsForDurability(t *testing.T) {
 // the sandbox refuses requests until restarted.
 func TestJournal_SyncFailureFailsRequests(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, path, Options{})
+	hs := serveLoopback(t, s)
 	g := &gatedFile{syncErr: errInfraInjected}
 	gateJournal(t, s, g)
 
@@ -275,7 +275,7 @@ func TestJournal_SyncFailureFailsRequests(t *testing.T) {
 
 func TestJournal_WriteFailureFailsRequests(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	g := &gatedFile{writeErr: errInfraInjected}
 	gateJournal(t, s, g)
 	if err := infraAddEntry(s, "lost", 1); err == nil || !strings.Contains(err.Error(), "injected disk failure") {
@@ -283,7 +283,7 @@ func TestJournal_WriteFailureFailsRequests(t *testing.T) {
 	}
 	s.Close()
 	// The restart replays what reached the disk: the seed.
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	if got, want := s2.LedgerBalance(), infraSeedBalance(); got != want {
 		t.Errorf("balance after restart = %d, want %d", got, want)
 	}
@@ -291,8 +291,8 @@ func TestJournal_WriteFailureFailsRequests(t *testing.T) {
 
 func TestJournal_ResetRewritesFile(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
-	hs := infraListen(t, s)
+	s := startServer(t, path, Options{})
+	hs := serveLoopback(t, s)
 	for i := 0; i < 10; i++ {
 		if err := infraAddEntry(s, "before reset", 1000); err != nil {
 			t.Fatal(err)
@@ -310,7 +310,7 @@ func TestJournal_ResetRewritesFile(t *testing.T) {
 	if b, _ := os.ReadFile(path); bytes.Contains(b, []byte("before reset")) {
 		t.Error("the data file still holds rows from before the reset")
 	}
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
 	if got, want := s2.LedgerBalance(), infraSeedBalance()+7; got != want {
 		t.Errorf("balance after reset and restart = %d, want %d", got, want)
@@ -321,12 +321,12 @@ func TestJournal_ResetRewritesFile(t *testing.T) {
 // end is exactly what was in memory.
 func TestJournal_ConcurrentWritesResetsAndCompaction(t *testing.T) {
 	path := infraDataPath(t)
-	s := infraServer(t, path, Options{})
+	s := startServer(t, path, Options{})
 	s.journal.mu.Lock()
 	s.journal.compactMin = 4 << 10 // compact every few KiB
 	s.journal.compactAt = s.journal.compactMin
 	s.journal.mu.Unlock()
-	hs := infraListen(t, s)
+	hs := serveLoopback(t, s)
 
 	var wg sync.WaitGroup
 	for w := 0; w < 6; w++ {
@@ -364,12 +364,12 @@ func TestJournal_ConcurrentWritesResetsAndCompaction(t *testing.T) {
 	if st, err := os.Stat(path); err != nil || st.Size() > 64<<10 {
 		t.Errorf("data file is %d bytes (%v): online compaction did not keep it small", st.Size(), err)
 	}
-	s2 := infraServer(t, path, Options{})
+	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
 }
 
 func TestJournal_CloseFailsLaterUpdates(t *testing.T) {
-	s := infraServer(t, infraDataPath(t), Options{})
+	s := startServer(t, infraDataPath(t), Options{})
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,8 @@ import (
 // partnerSandbox starts a sandbox for raw HTTP tests of the Partner Program.
 func partnerSandbox(t *testing.T, opts Options) (*Server, *httptest.Server) {
 	t.Helper()
-	s, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	t.Cleanup(func() { ts.Close(); _ = s.Close() })
-	return s, ts
+	s := startServer(t, opts.DataFile, opts)
+	return s, serveLoopback(t, s)
 }
 
 // partnerResp is a raw answer.
@@ -55,21 +50,8 @@ func partnerCall(t *testing.T, ts *httptest.Server, method, path string, body an
 	default:
 		t.Fatalf("unsupported body %T", body)
 	}
-	req, err := http.NewRequest(method, ts.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
-	req.Header.Set("Authorization", "Bearer "+DefaultPartnerToken)
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return partnerResp{status: resp.StatusCode, body: string(data), header: resp.Header}
+	status, header, data := send(t, ts.Client(), method, ts.URL+path, rd, ct, "Bearer "+DefaultPartnerToken)
+	return partnerResp{status: status, body: string(data), header: header}
 }
 
 // expectPartnerError checks the status and the partner envelope

@@ -40,62 +40,53 @@ type recurrentCharge struct {
 // recurrentChargeJSON is the wire form, field for field the example of
 // API.md §1.1.
 type recurrentChargeJSON struct {
-	ID                  string     `json:"id"`
-	BuyerOrganizationID string     `json:"buyer_organization_id"`
-	BuyerLicenseID      int64      `json:"buyer_license_id"`
-	BuyerAccountID      string     `json:"buyer_account_id"`
-	BuyerEntityID       string     `json:"buyer_entity_id"`
-	SellerClientID      string     `json:"seller_client_id"`
-	OrderClientID       string     `json:"order_client_id"`
-	OrderOrganizationID string     `json:"order_organization_id"`
-	ExternalID          *string    `json:"external_id"`
-	Name                string     `json:"name"`
-	Price               int64      `json:"price"`
-	TrialDays           int64      `json:"trial_days"`
-	Months              int64      `json:"months"`
-	ReturnURL           string     `json:"return_url"`
-	Test                bool       `json:"test"`
-	PerAccount          bool       `json:"per_account"`
-	Status              string     `json:"status"`
-	ConfirmationURL     string     `json:"confirmation_url"`
-	CommissionPercent   int64      `json:"commission_percent"`
-	TrialEndsAt         *time.Time `json:"trial_ends_at"`
-	CancelledAt         *time.Time `json:"cancelled_at"`
-	CurrentChargeAt     *time.Time `json:"current_charge_at"`
-	NextChargeAt        *time.Time `json:"next_charge_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
-	CreatedAt           time.Time  `json:"created_at"`
+	ID string `json:"id"`
+	chargeParties
+	ExternalID        *string    `json:"external_id"`
+	Name              string     `json:"name"`
+	Price             int64      `json:"price"`
+	TrialDays         int64      `json:"trial_days"`
+	Months            int64      `json:"months"`
+	ReturnURL         string     `json:"return_url"`
+	Test              bool       `json:"test"`
+	PerAccount        bool       `json:"per_account"`
+	Status            string     `json:"status"`
+	ConfirmationURL   string     `json:"confirmation_url"`
+	CommissionPercent int64      `json:"commission_percent"`
+	TrialEndsAt       *time.Time `json:"trial_ends_at"`
+	CancelledAt       *time.Time `json:"cancelled_at"`
+	CurrentChargeAt   *time.Time `json:"current_charge_at"`
+	NextChargeAt      *time.Time `json:"next_charge_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+	CreatedAt         time.Time  `json:"created_at"`
 }
 
 func (c recurrentCharge) wire(r *http.Request) recurrentChargeJSON {
-	p := c.chargeParties
 	return recurrentChargeJSON{
-		ID:                  c.ID,
-		BuyerOrganizationID: p.BuyerOrganizationID,
-		BuyerLicenseID:      p.BuyerLicenseID,
-		BuyerAccountID:      p.BuyerAccountID,
-		BuyerEntityID:       p.BuyerEntityID,
-		SellerClientID:      p.SellerClientID,
-		OrderClientID:       p.OrderClientID,
-		OrderOrganizationID: p.OrderOrganizationID,
-		ExternalID:          c.ExternalID,
-		Name:                c.Name,
-		Price:               c.Price,
-		TrialDays:           c.TrialDays,
-		Months:              c.Months,
-		ReturnURL:           c.ReturnURL,
-		Test:                c.Test,
-		PerAccount:          c.PerAccount,
-		Status:              c.Status,
-		ConfirmationURL:     confirmationURL(r, c.ID),
-		CommissionPercent:   c.CommissionPercent,
-		TrialEndsAt:         c.TrialEndsAt,
-		CancelledAt:         c.CancelledAt,
-		CurrentChargeAt:     c.CurrentChargeAt,
-		NextChargeAt:        c.NextChargeAt,
-		UpdatedAt:           c.UpdatedAt,
-		CreatedAt:           c.CreatedAt,
+		ID:                c.ID,
+		chargeParties:     c.chargeParties,
+		ExternalID:        c.ExternalID,
+		Name:              c.Name,
+		Price:             c.Price,
+		TrialDays:         c.TrialDays,
+		Months:            c.Months,
+		ReturnURL:         c.ReturnURL,
+		Test:              c.Test,
+		PerAccount:        c.PerAccount,
+		Status:            c.Status,
+		ConfirmationURL:   confirmationURL(r, c.ID),
+		CommissionPercent: c.CommissionPercent,
+		TrialEndsAt:       c.TrialEndsAt,
+		CancelledAt:       c.CancelledAt,
+		CurrentChargeAt:   c.CurrentChargeAt,
+		NextChargeAt:      c.NextChargeAt,
+		UpdatedAt:         c.UpdatedAt,
+		CreatedAt:         c.CreatedAt,
 	}
+}
+
+func (c recurrentCharge) head() chargeHead {
+	return chargeHead{ID: c.ID, Product: c.Product, Status: c.Status}
 }
 
 // amount is what one period costs the buyer.
@@ -112,11 +103,11 @@ const maxTrialDays = 3650
 func (s *Server) recurrentChargesRoutes() {
 	const base = "/v3/recurrent_charge/{product}"
 	s.mux.HandleFunc("POST "+base, s.chargeAccess(s.createRecurrentCharge))
-	s.mux.HandleFunc("GET "+base+"/{id}", s.chargeAccess(s.getRecurrentCharge))
-	s.mux.HandleFunc("PUT "+base+"/{id}/accept", s.chargeAccess(s.recurrentAnswer(statusAccepted)))
-	s.mux.HandleFunc("PUT "+base+"/{id}/decline", s.chargeAccess(s.recurrentAnswer(statusDeclined)))
-	s.mux.HandleFunc("PUT "+base+"/{id}/activate", s.chargeAccess(s.activateRecurrentCharge))
-	s.mux.HandleFunc("PUT "+base+"/{id}/cancel", s.chargeAccess(s.cancelRecurrentCharge))
+	s.mux.HandleFunc("GET "+base+"/{id}", s.chargeAccess(recurrentKind.get(s)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/accept", s.chargeAccess(recurrentKind.answer(s, statusAccepted)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/decline", s.chargeAccess(recurrentKind.answer(s, statusDeclined)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/activate", s.chargeAccess(recurrentKind.transition(s, s.activateRecurrentLocked)))
+	s.mux.HandleFunc("PUT "+base+"/{id}/cancel", s.chargeAccess(recurrentKind.transition(s, s.cancelRecurrentLocked)))
 }
 
 func (s *Server) createRecurrentCharge(w http.ResponseWriter, r *http.Request) {
@@ -134,11 +125,9 @@ func (s *Server) createRecurrentCharge(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, famBilling, err)
 		return
 	}
-	for _, err := range []error{validateName(in.Name), validatePrice(in.Price), validateReturnURL(in.ReturnURL)} {
-		if err != nil {
-			writeErr(w, famBilling, err)
-			return
-		}
+	if err := firstError(validateName(in.Name), validatePrice(in.Price), validateReturnURL(in.ReturnURL)); err != nil {
+		writeErr(w, famBilling, err)
+		return
 	}
 	trialDays, months := int64(0), int64(1)
 	if in.TrialDays != nil {
@@ -155,10 +144,8 @@ func (s *Server) createRecurrentCharge(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var out recurrentChargeJSON
-	err := s.update(func(x *tx) error {
-		now := s.now()
-		c := recurrentCharge{
+	recurrentKind.create(s, w, r, func(now time.Time) recurrentCharge {
+		return recurrentCharge{
 			ID:                newUUID(),
 			Product:           r.PathValue("product"),
 			chargeParties:     s.parties(),
@@ -175,95 +162,31 @@ func (s *Server) createRecurrentCharge(w http.ResponseWriter, r *http.Request) {
 			UpdatedAt:         now,
 			CreatedAt:         now,
 		}
-		s.st.recurrent.put(x, c.ID, c)
-		out = c.wire(r)
-		return nil
 	})
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
 }
 
-// recurrentLocked finds the charge of the path's product and id.
-func (s *Server) recurrentLocked(r *http.Request) (recurrentCharge, error) {
-	id := r.PathValue("id")
-	c, ok := s.st.recurrent.get(id)
-	if !ok || c.Product != r.PathValue("product") {
-		return recurrentCharge{}, errNotFound("recurrent charge", id)
-	}
-	return c, nil
-}
-
-func (s *Server) getRecurrentCharge(w http.ResponseWriter, r *http.Request) {
-	var c recurrentCharge
-	var err error
-	s.view(func() { c, err = s.recurrentLocked(r) })
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c.wire(r))
-}
-
-// recurrentAnswer is the buyer's PUT …/accept or …/decline.
-func (s *Server) recurrentAnswer(to string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var out any
-		err := s.update(func(x *tx) error {
-			if _, err := s.recurrentLocked(r); err != nil {
-				return err
-			}
-			var err error
-			out, err = s.answerChargeLocked(x, r, r.PathValue("id"), kindRecurrent, to)
-			return err
-		})
-		if err != nil {
-			writeErr(w, famBilling, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, out)
-	}
-}
-
-// activateRecurrentCharge starts an accepted subscription or retries the
+// activateRecurrentLocked starts an accepted subscription or retries the
 // unpaid invoice of a frozen one.
-func (s *Server) activateRecurrentCharge(w http.ResponseWriter, r *http.Request) {
-	var out recurrentChargeJSON
-	err := s.update(func(x *tx) error {
-		c, err := s.recurrentLocked(r)
-		if err != nil {
-			return err
+func (s *Server) activateRecurrentLocked(x *tx, c recurrentCharge) (recurrentCharge, error) {
+	now := s.now()
+	switch c.Status {
+	case statusAccepted:
+		if c.TrialDays > 0 {
+			// The first period is free; the first invoice falls due
+			// when the trial ends.
+			c.TrialEndsAt = timePtr(now.AddDate(0, 0, int(c.TrialDays)))
+			c.CurrentChargeAt = timePtr(now)
+			c.NextChargeAt = c.TrialEndsAt
+			c.Status = statusActive
+			c.UpdatedAt = now
+			s.st.recurrent.put(x, c.ID, c)
+			return c, nil
 		}
-		now := s.now()
-		switch c.Status {
-		case statusAccepted:
-			if c.TrialDays > 0 {
-				// The first period is free; the first invoice falls due
-				// when the trial ends.
-				c.TrialEndsAt = timePtr(now.AddDate(0, 0, int(c.TrialDays)))
-				c.CurrentChargeAt = timePtr(now)
-				c.NextChargeAt = c.TrialEndsAt
-				c.Status = statusActive
-				c.UpdatedAt = now
-				s.st.recurrent.put(x, c.ID, c)
-			} else {
-				c = s.collectRecurrentLocked(x, c, now)
-			}
-		case statusFrozen:
-			c = s.collectRecurrentLocked(x, c, now)
-		default:
-			return errState("recurrent charge %s is %s; only an accepted or frozen charge can be activated", c.ID, c.Status)
-		}
-		out = c.wire(r)
-		return nil
-	})
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
+		return s.collectRecurrentLocked(x, c, now), nil
+	case statusFrozen:
+		return s.collectRecurrentLocked(x, c, now), nil
 	}
-	writeJSON(w, http.StatusOK, out)
+	return c, errState("recurrent charge %s is %s; only an accepted or frozen charge can be activated", c.ID, c.Status)
 }
 
 // collectRecurrentLocked charges the buyer for the period starting at: on
@@ -288,24 +211,6 @@ func (s *Server) collectRecurrentLocked(x *tx, c recurrentCharge, at time.Time) 
 	s.st.recurrent.put(x, c.ID, c)
 	s.recordRenewalLocked(x, c, at, outcome)
 	return c
-}
-
-func (s *Server) cancelRecurrentCharge(w http.ResponseWriter, r *http.Request) {
-	var out recurrentChargeJSON
-	err := s.update(func(x *tx) error {
-		c, err := s.recurrentLocked(r)
-		if err != nil {
-			return err
-		}
-		c, err = s.cancelRecurrentLocked(x, c)
-		out = c.wire(r)
-		return err
-	})
-	if err != nil {
-		writeErr(w, famBilling, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) cancelRecurrentLocked(x *tx, c recurrentCharge) (recurrentCharge, error) {

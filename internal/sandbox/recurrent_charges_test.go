@@ -68,15 +68,7 @@ func TestRecurrentCharge_defaultsAndUnknownFields(t *testing.T) {
 
 func TestRecurrentCharge_validation(t *testing.T) {
 	h := newHarness(t, Options{})
-	with := func(k string, v any) map[string]any {
-		b := validRecurrent()
-		if v == nil {
-			delete(b, k)
-		} else {
-			b[k] = v
-		}
-		return b
-	}
+	with := func(k string, v any) map[string]any { return withField(validRecurrent(), k, v) }
 	for _, tc := range []struct {
 		name string
 		body any

@@ -335,14 +335,45 @@ func cycleEnd(from time.Time, cycle string) time.Time {
 	return from.AddDate(0, 1, 0)
 }
 
-func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
-	product, id, ok := licensePath(w, r)
+// decodeLicenseCall reads the path's license and the JSON body into req.
+// It answers a bad path or body itself and then reports false.
+func decodeLicenseCall(w http.ResponseWriter, r *http.Request, req any) (product, id string, ok bool) {
+	product, id, ok = licensePath(w, r)
 	if !ok {
-		return
+		return "", "", false
 	}
-	var req subscriptionRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeJSON(r, req); err != nil {
 		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", err.Error())
+		return "", "", false
+	}
+	return product, id, true
+}
+
+// licenseLocked finds the license a subscription call changes, and the key
+// it is stored under; a partner 404 when there is none.
+func (s *Server) licenseLocked(product, id string) (license, string, error) {
+	key := licenseKey(product, id)
+	l, ok := s.st.licenses.get(key)
+	if !ok {
+		return l, key, partnerErrorf(http.StatusNotFound, "%s license %s not found", product, id)
+	}
+	return l, key, nil
+}
+
+// openSubscriptionLocked starts a subscription on l (stored under key): a
+// card on file, paid until the end of the first cycle.
+func (s *Server) openSubscriptionLocked(x *tx, key string, l license, plan, cycle string, seats int64) {
+	l.CCAdded, l.Paid, l.Recurrent = true, true, true
+	l.Plan, l.BillingCycle, l.Seats = plan, cycle, seats
+	l.ExpiredAt = nil
+	l.EndAt = cycleEnd(s.now(), cycle)
+	s.st.licenses.put(x, key, l)
+}
+
+func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
+	var req subscriptionRequest
+	product, id, ok := decodeLicenseCall(w, r, &req)
+	if !ok {
 		return
 	}
 	// Forget the token at once: only its presence matters from here on.
@@ -351,20 +382,14 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.update(func(x *tx) error {
-		key := licenseKey(product, id)
-		l, ok := s.st.licenses.get(key)
-		if !ok {
-			return partnerErrorf(http.StatusNotFound, "%s license %s not found", product, id)
+		l, key, err := s.licenseLocked(product, id)
+		if err != nil {
+			return err
 		}
 		if l.Recurrent {
 			return partnerErrorf(http.StatusConflict, "%s license %s already has a subscription; update it with PUT", product, id)
 		}
-		now := s.now()
-		l.CCAdded, l.Paid, l.Recurrent = true, true, true
-		l.Plan, l.BillingCycle, l.Seats = req.Plan, req.BillingCycle, *req.Seats
-		l.ExpiredAt = nil
-		l.EndAt = cycleEnd(now, req.BillingCycle)
-		s.st.licenses.put(x, key, l)
+		s.openSubscriptionLocked(x, key, l, req.Plan, req.BillingCycle, *req.Seats)
 		return nil
 	})
 	if writePartnerResult(w, err) {
@@ -383,13 +408,9 @@ func presence(p *string) *string {
 }
 
 func (s *Server) updateSubscription(w http.ResponseWriter, r *http.Request) {
-	product, id, ok := licensePath(w, r)
-	if !ok {
-		return
-	}
 	var req subscriptionRequest
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", err.Error())
+	product, id, ok := decodeLicenseCall(w, r, &req)
+	if !ok {
 		return
 	}
 	req.Token = nil
@@ -397,10 +418,9 @@ func (s *Server) updateSubscription(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.update(func(x *tx) error {
-		key := licenseKey(product, id)
-		l, ok := s.st.licenses.get(key)
-		if !ok {
-			return partnerErrorf(http.StatusNotFound, "%s license %s not found", product, id)
+		l, key, err := s.licenseLocked(product, id)
+		if err != nil {
+			return err
 		}
 		if !l.Recurrent {
 			return partnerErrorf(http.StatusConflict, "%s license %s has no subscription; create one with POST", product, id)
@@ -424,13 +444,9 @@ type closeRequest struct {
 }
 
 func (s *Server) closeSubscription(w http.ResponseWriter, r *http.Request) {
-	product, id, ok := licensePath(w, r)
-	if !ok {
-		return
-	}
 	var req closeRequest
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", err.Error())
+	product, id, ok := decodeLicenseCall(w, r, &req)
+	if !ok {
 		return
 	}
 	if req.Password == nil || *req.Password == "" {
@@ -449,10 +465,9 @@ func (s *Server) closeSubscription(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) closeSubscriptionLocked(x *tx, product, id string, expire bool) error {
-	key := licenseKey(product, id)
-	l, ok := s.st.licenses.get(key)
-	if !ok {
-		return partnerErrorf(http.StatusNotFound, "%s license %s not found", product, id)
+	l, key, err := s.licenseLocked(product, id)
+	if err != nil {
+		return err
 	}
 	if !l.Recurrent {
 		return partnerErrorf(http.StatusConflict, "%s license %s has no open subscription", product, id)
@@ -551,11 +566,7 @@ func (s *Server) OpenClientSubscription(product, id, plan, cycle string, seats i
 		if l.Recurrent {
 			return fmt.Errorf("%s license %s already has a subscription", product, id)
 		}
-		l.CCAdded, l.Paid, l.Recurrent = true, true, true
-		l.Plan, l.BillingCycle, l.Seats = plan, cycle, seats
-		l.ExpiredAt = nil
-		l.EndAt = cycleEnd(s.now(), cycle)
-		s.st.licenses.put(x, key, l)
+		s.openSubscriptionLocked(x, key, l, plan, cycle, seats)
 		return nil
 	})
 }

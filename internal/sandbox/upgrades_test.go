@@ -1,7 +1,6 @@
-package sandbox_test
+package sandbox
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
 // These tests pin the in-app upgrades endpoints and their control API to
@@ -31,52 +28,18 @@ type upgHTTP struct {
 	auth string
 }
 
-func newUpgSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Server, upgHTTP) {
+func newUpgSandbox(t *testing.T, opts Options) (*Server, upgHTTP) {
 	t.Helper()
-	srv, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
-	return srv, upgHTTP{t: t, url: hs.URL, auth: "Bearer " + sandbox.DefaultAccessToken}
+	h := newHarness(t, opts)
+	return h.srv, upgHTTP{t: t, url: h.url, auth: "Bearer " + DefaultAccessToken}
 }
 
 // call sends body as JSON (a string is sent verbatim) and returns the status,
 // the decoded JSON object (nil if none) and the raw body.
 func (c upgHTTP) call(method, path string, body any) (int, map[string]any, string) {
 	c.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.url+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.auth != "" {
-		req.Header.Set("Authorization", c.auth)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var obj map[string]any
-	_ = json.Unmarshal(raw, &obj)
-	return resp.StatusCode, obj, string(raw)
+	r := sendJSON(c.t, method, c.url+path, body, c.auth)
+	return r.status, r.obj, string(r.raw)
 }
 
 func (c upgHTTP) mustCall(want int, method, path string, body any) map[string]any {
@@ -114,11 +77,7 @@ func upgBody(overrides map[string]any) map[string]any {
 		"payment_type": "organization",
 	}
 	for k, v := range overrides {
-		if v == nil {
-			delete(body, k)
-		} else {
-			body[k] = v
-		}
+		withField(body, k, v)
 	}
 	return body
 }
@@ -126,7 +85,7 @@ func upgBody(overrides map[string]any) map[string]any {
 var upgIDPattern = regexp.MustCompile(`^[a-z]{8}$`)
 
 func TestUpgrades_lifecycle(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 
 	created := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	id, _ := created["id"].(string)
@@ -199,7 +158,7 @@ func TestUpgrades_lifecycle(t *testing.T) {
 }
 
 func TestUpgrades_createValidation(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	for name, tc := range map[string]struct {
 		body any
 		want string
@@ -245,7 +204,7 @@ func TestUpgrades_createValidation(t *testing.T) {
 }
 
 func TestUpgrades_createBoundaries(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	for name, over := range map[string]map[string]any{
 		"free":                {"price": 0},
 		"one cent":            {"price": 1},
@@ -269,7 +228,7 @@ func TestUpgrades_createBoundaries(t *testing.T) {
 }
 
 func TestUpgrades_secretIsWriteOnly(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	given := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(map[string]any{"webhook_secret": "my-own-secret-value"}))
 	if given["webhook_secret"] != "my-own-secret-value" {
 		t.Fatalf("create with a secret returned %v", given["webhook_secret"])
@@ -303,7 +262,7 @@ func TestUpgrades_secretIsWriteOnly(t *testing.T) {
 }
 
 func TestUpgrades_patch(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	u := c.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 	path := upgBase + "/" + u["id"].(string)
 
@@ -355,7 +314,7 @@ func TestUpgrades_patch(t *testing.T) {
 }
 
 func TestUpgrades_appsAndAuth(t *testing.T) {
-	srv, c := newUpgSandbox(t, sandbox.Options{})
+	srv, c := newUpgSandbox(t, Options{})
 	for _, tc := range []struct{ method, path string }{
 		{"POST", "/v2/applications/nope/in-app-upgrades"},
 		{"GET", "/v2/applications/nope/in-app-upgrades"},
@@ -401,7 +360,7 @@ func TestUpgrades_appsAndAuth(t *testing.T) {
 		t.Fatalf("bad token: %d %s", status, raw)
 	}
 	// Any valid access token will do: no scope is needed.
-	_, scoped := newUpgSandbox(t, sandbox.Options{Scopes: []string{}})
+	_, scoped := newUpgSandbox(t, Options{Scopes: []string{}})
 	scoped.mustCall(http.StatusCreated, "POST", upgBase, upgBody(nil))
 
 	status, _, raw = c.call("PUT", upgBase+"/"+u["id"].(string), upgBody(nil))
@@ -428,7 +387,7 @@ func newUpgReceiver(t *testing.T) *upgReceiver {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
 		rc.bodies = append(rc.bodies, body)
-		rc.sigs = append(rc.sigs, r.Header.Get(sandbox.SignatureHeader))
+		rc.sigs = append(rc.sigs, r.Header.Get(SignatureHeader))
 		rc.headers = append(rc.headers, r.Header.Clone())
 		answer, reason, during := rc.answer, rc.reason, rc.during
 		rc.mu.Unlock()
@@ -486,7 +445,7 @@ func upgAct(c upgHTTP, id, action string, body any) (int, map[string]any, string
 }
 
 func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	rc := newUpgReceiver(t)
 	id, secret := upgCreateHooked(t, c, rc.srv.URL+"/hook", "quantity", map[string]any{"name": "Extra Accounts"})
 
@@ -519,9 +478,9 @@ func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	if wantSig := hex.EncodeToString(mac.Sum(nil)); sig != wantSig {
-		t.Fatalf("%s = %q, want hex HMAC-SHA256 of the body with the secret (%q)", sandbox.SignatureHeader, sig, wantSig)
+		t.Fatalf("%s = %q, want hex HMAC-SHA256 of the body with the secret (%q)", SignatureHeader, sig, wantSig)
 	}
-	if sig != sandbox.SignWebhook(secret, body) {
+	if sig != SignWebhook(secret, body) {
 		t.Fatal("SignWebhook disagrees with the delivered signature")
 	}
 	rc.mu.Lock()
@@ -535,13 +494,13 @@ func TestUpgradeWebhook_payloadAndSignature(t *testing.T) {
 	c.mustCall(http.StatusOK, "PATCH", upgBase+"/"+id, map[string]any{"webhook_secret": "rotated"})
 	upgAct(c, id, "disable", map[string]any{"organization": "Starz", "license": "123456", "quantity": 2})
 	got, body, sig = rc.last(t)
-	if got["type"] != "DISABLE" || sig != sandbox.SignWebhook("rotated", body) {
+	if got["type"] != "DISABLE" || sig != SignWebhook("rotated", body) {
 		t.Fatalf("disable after rotating the secret: %v, signature %q", got, sig)
 	}
 }
 
 func TestUpgradeWebhook_transactionStable(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	rc := newUpgReceiver(t)
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	other, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
@@ -581,7 +540,7 @@ func TestUpgradeWebhook_transactionStable(t *testing.T) {
 }
 
 func TestUpgradeWebhook_quantityRules(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	rc := newUpgReceiver(t)
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	who := map[string]any{"organization": "Starz", "license": "123456"}
@@ -654,7 +613,7 @@ func TestUpgradeWebhook_quantityRules(t *testing.T) {
 }
 
 func TestUpgradeWebhook_receiverRefuses(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	rc := newUpgReceiver(t)
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	who := map[string]any{"organization": "Starz", "license": "1", "quantity": 1}
@@ -685,7 +644,7 @@ func TestUpgradeWebhook_receiverRefuses(t *testing.T) {
 }
 
 func TestUpgradeWebhook_unreachable(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL
 	dead.Close()
@@ -709,7 +668,7 @@ func TestUpgradeWebhook_unreachable(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	_, c2 := newUpgSandbox(t, sandbox.Options{WebhookTimeout: 50 * time.Millisecond})
+	_, c2 := newUpgSandbox(t, Options{WebhookTimeout: 50 * time.Millisecond})
 	id2, _ := upgCreateHooked(t, c2, slow.URL, "once", nil)
 	if status, out, raw := upgAct(c2, id2, "enable", map[string]any{"organization": "Starz", "license": "1"}); status != http.StatusBadGateway || out["delivered"] != false {
 		t.Fatalf("hanging receiver: %d %s", status, raw)
@@ -719,7 +678,7 @@ func TestUpgradeWebhook_unreachable(t *testing.T) {
 // The state lock is not held while the webhook is in flight: the receiver
 // can change the upgrade through the API meanwhile.
 func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{WebhookTimeout: 10 * time.Second})
+	_, c := newUpgSandbox(t, Options{WebhookTimeout: 10 * time.Second})
 	rc := newUpgReceiver(t)
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", nil)
 	patched := make(chan int, 1)
@@ -752,7 +711,7 @@ func TestUpgradeWebhook_noLockDuringDelivery(t *testing.T) {
 
 // A price change applies to new purchases only.
 func TestUpgradeWebhook_pricePerEnablement(t *testing.T) {
-	_, c := newUpgSandbox(t, sandbox.Options{})
+	_, c := newUpgSandbox(t, Options{})
 	rc := newUpgReceiver(t)
 	id, _ := upgCreateHooked(t, c, rc.srv.URL, "quantity", map[string]any{"price": 500})
 	_, first, _ := upgAct(c, id, "enable", map[string]any{"organization": "Old", "license": "1"})
@@ -786,7 +745,7 @@ func TestUpgradeWebhook_pricePerEnablement(t *testing.T) {
 // Upgrades, their secrets and enablements survive a restart with -data.
 func TestUpgrades_persisted(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.jsonl")
-	srv, c := newUpgSandbox(t, sandbox.Options{DataFile: file})
+	srv, c := newUpgSandbox(t, Options{DataFile: file})
 	rc := newUpgReceiver(t)
 	id, secret := upgCreateHooked(t, c, rc.srv.URL, "once", nil)
 	if _, out, raw := upgAct(c, id, "enable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
@@ -796,7 +755,7 @@ func TestUpgrades_persisted(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, c2 := newUpgSandbox(t, sandbox.Options{DataFile: file})
+	_, c2 := newUpgSandbox(t, Options{DataFile: file})
 	c2.mustCall(http.StatusOK, "GET", upgBase+"/"+id, nil)
 	// The enable survived: a second one is refused, the disable is accepted
 	// and signed with the original secret.
@@ -806,7 +765,7 @@ func TestUpgrades_persisted(t *testing.T) {
 	if _, out, raw := upgAct(c2, id, "disable", map[string]any{"organization": "Starz", "license": "1"}); out["recorded"] != true {
 		t.Fatalf("disable after restart: %s", raw)
 	}
-	if _, body, sig := rc.last(t); sig != sandbox.SignWebhook(secret, body) {
+	if _, body, sig := rc.last(t); sig != SignWebhook(secret, body) {
 		t.Fatal("the secret did not survive the restart")
 	}
 }
