@@ -45,10 +45,10 @@ func (r *upgRecorder) all() []upgRequest {
 }
 
 // upgClient returns a client pointed at a sandbox (behind wrap unless
-// nil), the upgRecorder of its requests and the sandbox.
-func upgClient(t *testing.T, wrap func(http.Handler) http.Handler) (*Client, *upgRecorder, *sandbox.Server) {
+// nil) and the upgRecorder of its requests.
+func upgClient(t *testing.T, wrap func(http.Handler) http.Handler) (*Client, *upgRecorder) {
 	t.Helper()
-	sbx, url := startSandbox(t, sandbox.Options{}, wrap)
+	_, url := startSandbox(t, sandbox.Options{}, wrap)
 	rec := &upgRecorder{next: http.DefaultTransport}
 	c := newTestClient(t, Config{
 		Endpoints:    endpointsAt(url),
@@ -58,7 +58,7 @@ func upgClient(t *testing.T, wrap func(http.Handler) http.Handler) (*Client, *up
 		RetryWaitMax: 5 * time.Millisecond,
 		Transport:    rec,
 	})
-	return c, rec, sbx
+	return c, rec
 }
 
 func upgCreateBody() InAppUpgradeCreate {
@@ -74,7 +74,7 @@ func upgCreateBody() InAppUpgradeCreate {
 
 func TestInAppUpgrades_crud(t *testing.T) {
 	ctx := context.Background()
-	c, rec, _ := upgClient(t, nil)
+	c, rec := upgClient(t, nil)
 
 	u, secret, err := c.CreateInAppUpgrade(ctx, sandbox.SandboxAppID, upgCreateBody())
 	if err != nil {
@@ -141,7 +141,7 @@ func TestInAppUpgrades_crud(t *testing.T) {
 
 func TestInAppUpgrades_errors(t *testing.T) {
 	ctx := context.Background()
-	c, rec, _ := upgClient(t, nil)
+	c, rec := upgClient(t, nil)
 
 	bad := upgCreateBody()
 	bad.Price = -1
@@ -203,7 +203,7 @@ func TestInAppUpgrades_retries(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	c, rec, _ := upgClient(t, flaky)
+	c, rec := upgClient(t, flaky)
 
 	if _, _, err := c.CreateInAppUpgrade(ctx, sandbox.SandboxAppID, upgCreateBody()); upgStatus(err) != http.StatusBadGateway {
 		t.Fatalf("create through a 502: want the 502 back, got %v", err)
