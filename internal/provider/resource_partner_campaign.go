@@ -223,11 +223,8 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 				fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %v. "+
 					"campaign_id stays null until the next refresh finds it.", created.Slug, err))
 		}
-		for i := range matches {
-			if matches[i].Slug == created.Slug {
-				found = &matches[i]
-				break
-			}
+		if m, ok := findSearchResultBySlug(matches, created.Slug); ok {
+			found = &m
 		}
 	}
 	if found != nil {
@@ -354,13 +351,10 @@ func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadReq
 			}
 			tflog.Warn(ctx, "campaign ID lookup failed; it stays null until the next refresh", map[string]any{"slug": slug, "error": err.Error()})
 		}
-		for _, m := range matches {
-			if m.Slug == slug {
-				applySearchResult(&state, m)
-				if imported {
-					state.Link = types.StringValue(m.LandingPageURL)
-				}
-				break
+		if m, ok := findSearchResultBySlug(matches, slug); ok {
+			applySearchResult(&state, m)
+			if imported {
+				state.Link = types.StringValue(m.LandingPageURL)
 			}
 		}
 	}
@@ -422,15 +416,12 @@ func (r *partnerCampaignResource) Delete(ctx context.Context, req resource.Delet
 			addAPIError(&resp.Diagnostics, "Unable to find the campaign to disable", err)
 			return
 		}
-		for _, m := range matches {
-			if m.Slug == state.ID.ValueString() {
-				id = types.Int64Value(m.ID)
-			}
-		}
-		if id.IsNull() || id.IsUnknown() {
+		m, ok := findSearchResultBySlug(matches, state.ID.ValueString())
+		if !ok {
 			// Not active any more: nothing to disable.
 			return
 		}
+		id = types.Int64Value(m.ID)
 	}
 	err := c.DisableCampaign(ctx, id.ValueInt64())
 	if client.IsForbidden(err) {
@@ -527,6 +518,17 @@ func findCampaignBySlug(list []client.Campaign, slug string) (client.Campaign, b
 		}
 	}
 	return client.Campaign{}, false
+}
+
+// findSearchResultBySlug picks the campaign with slug from search results
+// (a name search may find more than one).
+func findSearchResultBySlug(results []client.CampaignSearchResult, slug string) (client.CampaignSearchResult, bool) {
+	for _, r := range results {
+		if r.Slug == slug {
+			return r, true
+		}
+	}
+	return client.CampaignSearchResult{}, false
 }
 
 // partnerTimeValue is a Partner Program time as RFC 3339 UTC (null when unset).
