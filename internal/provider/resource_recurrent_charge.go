@@ -147,7 +147,7 @@ func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadReq
 	if readFailed(ctx, resp, "Unable to read recurrent charge", err) {
 		return
 	}
-	if charge.Status == client.ChargeCancelled || charge.Status == client.ChargeDeclined {
+	if recurrentChargeOver(charge) {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Recurrent charge %s is %s", id, charge.Status),
 			fmt.Sprintf("The %s recurrent charge %q (%s) was %s outside Terraform and can never be active again, so "+
 				"Terraform has removed it from the state. The next plan proposes a new charge, which the buyer must accept.",
@@ -209,8 +209,7 @@ func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.Delet
 		return
 	case client.IsUnprocessable(err):
 		// Already over (cancelled or declined) is what destroy wanted.
-		if charge, gerr := r.data.client.GetRecurrentCharge(ctx, product, id); gerr == nil &&
-			(charge.Status == client.ChargeCancelled || charge.Status == client.ChargeDeclined) {
+		if charge, gerr := r.data.client.GetRecurrentCharge(ctx, product, id); gerr == nil && recurrentChargeOver(charge) {
 			return
 		}
 		_, detail := describeAPIError("", err)
@@ -249,6 +248,12 @@ func recurrentActivationDue(status types.String, autoActivate types.Bool) bool {
 	}
 	s := status.ValueString()
 	return s == client.ChargeAccepted || s == client.ChargeFrozen
+}
+
+// recurrentChargeOver reports a charge that can never be active again:
+// cancelled, or declined by the buyer.
+func recurrentChargeOver(c *client.RecurrentCharge) bool {
+	return c.Status == client.ChargeCancelled || c.Status == client.ChargeDeclined
 }
 
 // recurrentChargeRequestFrom builds the create request from a plan.
