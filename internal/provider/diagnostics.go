@@ -107,3 +107,19 @@ func readFailed(ctx context.Context, resp *resource.ReadResponse, summary string
 	}
 	return false
 }
+
+// isAmbiguousFailure reports a failed create after which the platform may
+// or may not have acted (no answer at all, or a server error), so the
+// partner resources look for the object before reporting. It differs from
+// isAPIClientError, the charges' test, on a cancelled request: not
+// ambiguous here, "may exist" there.
+func isAmbiguousFailure(err error) bool {
+	if err == nil || client.IsMissingCredentials(err) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	apiErr, ok := client.AsAPIError(err)
+	if !ok {
+		return true
+	}
+	return apiErr.Status >= 500
+}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -267,19 +266,6 @@ func campaignConflictDetail(name, slug string, err error) string {
 		"  terraform import livechat_partner_campaign.<name> %s\n\n"+
 		"(replace <name> with this resource's name), or use an import block with id = %q. Otherwise choose another name.",
 		name, slug, msg, slug, slug)
-}
-
-// isAmbiguousFailure reports an error after which the platform may or may
-// not have acted: no answer at all, or a server error.
-func isAmbiguousFailure(err error) bool {
-	if err == nil || client.IsMissingCredentials(err) || errors.Is(err, context.Canceled) {
-		return false
-	}
-	apiErr, ok := client.AsAPIError(err)
-	if !ok {
-		return true
-	}
-	return apiErr.Status >= 500
 }
 
 // reconcileCampaign looks for the campaign an ambiguous create may have
