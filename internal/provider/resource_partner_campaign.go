@@ -205,12 +205,12 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	state := plan
 	applyCreatedCampaign(&state, created)
 	// The campaign exists now: record it before the id lookup, so a failed
-	// lookup can never lose it.
-	first := state
-	if first.Link.IsUnknown() {
-		first.Link = types.StringNull()
+	// lookup can never lose it. A link left to the platform is null until
+	// the lookup (applySearchResult) fills it in.
+	if state.Link.IsUnknown() {
+		state.Link = types.StringNull()
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, first)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -228,9 +228,6 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	}
 	if found != nil {
 		applySearchResult(&state, *found)
-	}
-	if state.Link.IsUnknown() {
-		state.Link = types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
