@@ -206,6 +206,9 @@ func New(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, t := range s.tables {
+			t.settle()
+		}
 		s.journal = j
 		if !loaded {
 			if err := s.update(func(x *tx) error { s.seed(x); return nil }); err != nil {
