@@ -31,9 +31,12 @@ const Redacted = "[REDACTED]"
 // "api_key", "X-Api-Key" and "apiKey" all match "apikey".
 var secretWords = []string{"authorization", "token", "password", "passwd", "secret", "cookie", "apikey", "credential", "signature"}
 
+// keySeparators are dropped before a key is compared with secretWords.
+var keySeparators = strings.NewReplacer("-", "", "_", "", " ", "")
+
 // IsSecretKey reports whether a field named key carries a secret.
 func IsSecretKey(key string) bool {
-	k := strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(key))
+	k := keySeparators.Replace(strings.ToLower(key))
 	for _, w := range secretWords {
 		if strings.Contains(k, w) {
 			return true

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 )
@@ -21,10 +22,11 @@ func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) (
 		return nil, fmt.Errorf("page size must be at least 1, got %d", pageSize)
 	}
 	var all []T
-	// seen indexes earlier full pages by their printed form; a match is
-	// confirmed with reflect.DeepEqual, so the key only has to be cheap.
+	// seen indexes earlier full pages by their JSON form (which, unlike a
+	// printed form, follows pointers, so two decodings of one page share
+	// a key); a match is confirmed with reflect.DeepEqual against the
+	// page's place in all: every indexed page is full.
 	seen := map[string][]int{}
-	var pages [][]T
 	for page := 1; page <= maxPages; page++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -36,9 +38,9 @@ func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) (
 		if len(items) == 0 {
 			return all, nil
 		}
-		key := fmt.Sprintf("%#v", items)
+		key := pageKey(items)
 		for _, earlier := range seen[key] {
-			if reflect.DeepEqual(items, pages[earlier-1]) {
+			if reflect.DeepEqual(items, all[(earlier-1)*pageSize:earlier*pageSize]) {
 				return nil, fmt.Errorf("page %d repeats page %d: the server does not advance pages", page, earlier)
 			}
 		}
@@ -46,8 +48,15 @@ func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) (
 		if len(items) < pageSize {
 			return all, nil
 		}
-		pages = append(pages, items)
 		seen[key] = append(seen[key], page)
 	}
 	return nil, fmt.Errorf("more than %d pages: giving up", maxPages)
+}
+
+// pageKey is a cheap key under which equal pages meet.
+func pageKey[T any](items []T) string {
+	if b, err := json.Marshal(items); err == nil {
+		return string(b)
+	}
+	return fmt.Sprintf("%#v", items)
 }

@@ -151,3 +151,28 @@ func TestListLedgerEntries(t *testing.T) {
 		t.Fatalf("server saw %d requests, want 3", srv.count())
 	}
 }
+
+// Pages decoded separately hold distinct pointers (CampaignSearchResult's
+// Offer); a repeat is still a repeat.
+func TestWalkPages_repeatedPageWithPointers(t *testing.T) {
+	t.Parallel()
+	type withPtr struct {
+		ID    int
+		Offer *string
+	}
+	calls := 0
+	_, err := WalkPages(context.Background(), 2, func(_ context.Context, page int) ([]withPtr, error) {
+		calls++
+		if page > 3 {
+			t.Fatalf("the walk went on to page %d", page)
+		}
+		a, b := "10% off", "free month"
+		return []withPtr{{1, &a}, {2, &b}}, nil // a fresh copy of the same page
+	})
+	if err == nil || !strings.Contains(err.Error(), "page 2 repeats page 1") {
+		t.Fatalf("want %q, got %v", "page 2 repeats page 1", err)
+	}
+	if calls != 2 {
+		t.Fatalf("fetched %d pages, want 2", calls)
+	}
+}

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -119,5 +121,27 @@ func BenchmarkDurableWrite(b *testing.B) {
 				b.Fatalf("%d writes failed", n)
 			}
 		})
+	}
+}
+
+// BenchmarkListLedgerPage: GET /v2/ledger/livechat?page=N (20 entries) with
+// 10,000 entries stored, served in-process so the figure is the sandbox's
+// own work per page. Run:
+//
+//	go test ./internal/sandbox -run '^$' -bench ListLedgerPage -benchmem
+func BenchmarkListLedgerPage(b *testing.B) {
+	s := startServer(b, "", Options{})
+	seedLedgerEntries(b, s, benchObjects)
+	pages := benchObjects / ledgerPageSize
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodGet, "/v2/ledger/livechat?page="+strconv.Itoa(1+i%pages), nil)
+		req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
 	}
 }

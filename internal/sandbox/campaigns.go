@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -311,10 +312,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 // campaignsOldestFirst returns every campaign in creation order.
 func (s *Server) campaignsOldestFirst() []campaign {
 	var all []campaign
-	s.view(func() { all = s.st.campaigns.newestFirst() })
-	for i, j := 0, len(all)-1; i < j; i, j = i+1, j-1 {
-		all[i], all[j] = all[j], all[i]
-	}
+	s.view(func() { all = slices.Collect(s.st.campaigns.oldestFirst) })
 	return all
 }
 

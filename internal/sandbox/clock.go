@@ -95,7 +95,7 @@ func (s *Server) advanceLocked(x *tx, d time.Duration) int {
 			}
 			return false
 		}
-		for _, c := range s.st.recurrent.newestFirst() {
+		for c := range s.st.recurrent.newestFirstEach {
 			switch {
 			case c.Status == statusActive && c.NextChargeAt != nil:
 				if consider(*c.NextChargeAt) {
@@ -109,7 +109,7 @@ func (s *Server) advanceLocked(x *tx, d time.Duration) int {
 				}
 			}
 		}
-		for _, c := range s.st.direct.newestFirst() {
+		for c := range s.st.direct.newestFirstEach {
 			if c.Status == statusProcessed && c.ProcessedAt != nil && consider(c.ProcessedAt.Add(settleDelay)) {
 				c := c
 				recurrent, direct = nil, &c

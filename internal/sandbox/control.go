@@ -54,10 +54,11 @@ func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) getStats(w http.ResponseWriter, _ *http.Request) {
 	s.statsMu.Lock()
 	reqs := make(map[string]int64, len(s.stats))
+	var total int64
 	for k, v := range s.stats {
 		reqs[k] = v
+		total += v
 	}
-	total := s.total
 	s.statsMu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"requests": reqs, "total": total})
 }
@@ -65,7 +66,6 @@ func (s *Server) getStats(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) resetStats(w http.ResponseWriter, _ *http.Request) {
 	s.statsMu.Lock()
 	s.stats = map[string]int64{}
-	s.total = 0
 	s.statsMu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }

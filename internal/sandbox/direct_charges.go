@@ -166,16 +166,16 @@ func (s *Server) listDirectCharges(w http.ResponseWriter, r *http.Request) {
 	}
 	recurrentID := q.Get("recurrent_charge_id")
 	product := r.PathValue("product")
-	var all []directCharge
-	s.view(func() { all = s.st.direct.newestFirst() })
-	matched := make([]directChargeJSON, 0, len(all))
-	for _, c := range all {
-		if c.Product != product || (status != "" && c.Status != status) ||
-			(recurrentID != "" && c.RecurrentChargeID != recurrentID) {
-			continue
+	matched := []directChargeJSON{}
+	s.view(func() {
+		for c := range s.st.direct.newestFirstEach {
+			if c.Product != product || (status != "" && c.Status != status) ||
+				(recurrentID != "" && c.RecurrentChargeID != recurrentID) {
+				continue
+			}
+			matched = append(matched, c.wire(r))
 		}
-		matched = append(matched, c.wire(r))
-	}
+	})
 	writeJSON(w, http.StatusOK, map[string]any{"result": pageOf(matched, page, directChargePageSize)})
 }
 

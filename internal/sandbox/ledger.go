@@ -29,8 +29,8 @@ func (s *Server) listLedger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var entries []ledgerEntry
-	s.view(func() { entries = s.st.ledger.newestFirst() })
-	writeJSON(w, http.StatusOK, map[string]any{"result": pageOf(entries, page, ledgerPageSize)})
+	s.view(func() { entries = s.st.ledger.newestPage(page, ledgerPageSize) })
+	writeJSON(w, http.StatusOK, map[string]any{"result": entries})
 }
 
 func (s *Server) ledgerBalance(w http.ResponseWriter, _ *http.Request) {

@@ -87,8 +87,7 @@ type Server struct {
 	st      *state
 
 	statsMu sync.Mutex
-	stats   map[string]int64
-	total   int64
+	stats   map[string]int64 // requests per route pattern; their sum is the total
 
 	faults *faultSet
 }
@@ -205,6 +204,9 @@ func New(opts Options) (*Server, error) {
 		}, s.snapshot)
 		if err != nil {
 			return nil, err
+		}
+		for _, t := range s.tables {
+			t.settle()
 		}
 		s.journal = j
 		if !loaded {
@@ -331,7 +333,6 @@ func (s *Server) count(pattern string) {
 	}
 	s.statsMu.Lock()
 	s.stats[pattern]++
-	s.total++
 	s.statsMu.Unlock()
 }
 

@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"sync/atomic"
 )
@@ -15,6 +17,13 @@ type table[T any] struct {
 	name string
 	rows map[string]*row[T]
 	seq  int64
+
+	// order holds the rows by ascending Seq (creation order), so a list is
+	// a walk rather than a sort. put appends (a new row always has the
+	// highest Seq); only replaying a snapshot, whose rows come in any
+	// order, leaves it unsorted until settle.
+	order    []*row[T]
+	unsorted bool
 
 	// ver counts changes; memo holds one value derived from the rows at a
 	// version, so a read that aggregates the whole table (the ledger
@@ -65,16 +74,69 @@ func (t *table[T]) len() int { return len(t.rows) }
 
 // newestFirst returns copies of all objects, the most recently created first.
 func (t *table[T]) newestFirst() []T {
-	rs := make([]*row[T], 0, len(t.rows))
-	for _, r := range t.rows {
-		rs = append(rs, r)
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].Seq > rs[j].Seq })
-	out := make([]T, len(rs))
-	for i, r := range rs {
-		out[i] = *r.V
+	out := make([]T, len(t.order))
+	for i, r := range t.order {
+		out[len(out)-1-i] = *r.V
 	}
 	return out
+}
+
+// newestPage returns copies of page (first is 1) of the objects listed
+// newest first, size to a page; never nil. Only the page is copied.
+func (t *table[T]) newestPage(page, size int) []T {
+	start := (page - 1) * size
+	if start >= len(t.order) {
+		return []T{}
+	}
+	out := make([]T, 0, min(size, len(t.order)-start))
+	for i := len(t.order) - 1 - start; i >= 0 && len(out) < size; i-- {
+		out = append(out, *t.order[i].V)
+	}
+	return out
+}
+
+// oldestFirst yields copies of the objects in creation order until yield
+// returns false. The table must not change during the walk.
+func (t *table[T]) oldestFirst(yield func(T) bool) {
+	for _, r := range t.order {
+		if !yield(*r.V) {
+			return
+		}
+	}
+}
+
+// newestFirstEach yields copies of the objects, the most recently created
+// first, until yield returns false. The table must not change during the
+// walk.
+func (t *table[T]) newestFirstEach(yield func(T) bool) {
+	for i := len(t.order) - 1; i >= 0; i-- {
+		if !yield(*t.order[i].V) {
+			return
+		}
+	}
+}
+
+// unlink removes r from order.
+func (t *table[T]) unlink(r *row[T]) {
+	i := len(t.order)
+	if !t.unsorted {
+		i = sort.Search(len(t.order), func(i int) bool { return t.order[i].Seq >= r.Seq })
+	}
+	if i >= len(t.order) || t.order[i] != r {
+		i = slices.Index(t.order, r)
+	}
+	if i >= 0 {
+		t.order = slices.Delete(t.order, i, i+1)
+	}
+}
+
+// settle sorts order after a replay; the caller is the only one using the
+// table.
+func (t *table[T]) settle() {
+	if t.unsorted {
+		slices.SortFunc(t.order, func(a, b *row[T]) int { return cmp.Compare(a.Seq, b.Seq) })
+		t.unsorted = false
+	}
 }
 
 // put stores v under id within tx and records the change for persistence.
@@ -84,6 +146,7 @@ func (t *table[T]) put(tx *tx, id string, v T) {
 		t.seq++
 		r = &row[T]{Seq: t.seq}
 		t.rows[id] = r
+		t.order = append(t.order, r)
 	}
 	val := v
 	r.V = &val
@@ -93,19 +156,25 @@ func (t *table[T]) put(tx *tx, id string, v T) {
 
 // del removes id within tx.
 func (t *table[T]) del(tx *tx, id string) {
-	if _, ok := t.rows[id]; !ok {
+	r, ok := t.rows[id]
+	if !ok {
 		return
 	}
 	delete(t.rows, id)
+	t.unlink(r)
 	t.ver++
 	tx.record(t.name, id, nil)
 }
 
-// apply replays one persisted change.
+// apply replays one persisted change; settle must follow the replay.
 func (t *table[T]) apply(id string, raw json.RawMessage) error {
 	t.ver++
+	old := t.rows[id]
 	if raw == nil || string(raw) == "null" {
-		delete(t.rows, id)
+		if old != nil {
+			delete(t.rows, id)
+			t.unlink(old)
+		}
 		return nil
 	}
 	var r row[T]
@@ -115,7 +184,19 @@ func (t *table[T]) apply(id string, raw json.RawMessage) error {
 	if r.V == nil {
 		return fmt.Errorf("table %s, id %s: empty row", t.name, id)
 	}
+	if old != nil && old.Seq == r.Seq {
+		// A later version of the row: it keeps its place.
+		old.V = r.V
+		return nil
+	}
+	if old != nil {
+		t.unlink(old)
+	}
+	if n := len(t.order); n > 0 && t.order[n-1].Seq >= r.Seq {
+		t.unsorted = true
+	}
 	t.rows[id] = &r
+	t.order = append(t.order, &r)
 	if r.Seq > t.seq {
 		t.seq = r.Seq
 	}
@@ -136,6 +217,8 @@ func (t *table[T]) objects() any { return t.newestFirst() }
 
 func (t *table[T]) reset() {
 	t.rows = map[string]*row[T]{}
+	t.order = nil
+	t.unsorted = false
 	t.seq = 0
 	t.ver++
 }
@@ -143,6 +226,7 @@ func (t *table[T]) reset() {
 // anyTable is what the store needs of a table regardless of its type.
 type anyTable interface {
 	apply(id string, raw json.RawMessage) error
+	settle()
 	dump() map[string]any
 	reset()
 	len() int

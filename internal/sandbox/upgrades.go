@@ -276,7 +276,7 @@ func (s *Server) listUpgrades(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []inAppUpgrade{}
 	s.view(func() {
-		for _, u := range s.st.upgrades.newestFirst() {
+		for u := range s.st.upgrades.newestFirstEach {
 			if u.AppID == appID {
 				out = append(out, u)
 			}
@@ -430,9 +430,8 @@ func (s *Server) checkUpgradeAction(u inAppUpgrade, action, org, license string,
 	}
 	// Oldest first, so a DISABLE ends the earliest matching ENABLE.
 	var active []upgradeEnablement
-	all := s.st.upgradeEnablements.newestFirst()
-	for i := len(all) - 1; i >= 0; i-- {
-		if e := all[i]; e.UpgradeID == u.ID && e.Organization == org && e.License == license && e.DisabledAt == nil {
+	for e := range s.st.upgradeEnablements.oldestFirst {
+		if e.UpgradeID == u.ID && e.Organization == org && e.License == license && e.DisabledAt == nil {
 			active = append(active, e)
 		}
 	}
