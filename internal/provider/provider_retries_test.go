@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+// addFault adds a fault rule through the sandbox's control API.
+func (s *testSandbox) addFault(t *testing.T, rule map[string]any) {
+	t.Helper()
+	body, err := json.Marshal(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(s.URL+"/_sandbox/faults", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST /_sandbox/faults %s: %s", body, resp.Status)
+	}
+}
+
+// faultsLeft counts the sandbox's fault rules still in force.
+func (s *testSandbox) faultsLeft(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/_sandbox/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Rules *[]json.RawMessage `json:"rules"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Rules == nil {
+		t.Fatalf("GET /_sandbox/faults: no rules list (%v)", err)
+	}
+	return len(*out.Rules)
+}
+
+// ledgerConfigRetries is the ledger balance data source with max_retries.
+func (s *testSandbox) ledgerConfigRetries(maxRetries int) string {
+	return s.ledgerConfig(fmt.Sprintf("  access_token = %q\n  max_retries  = %d", sandbox.DefaultAccessToken, maxRetries))
+}
+
+const balanceRoute = "GET /v2/ledger/livechat/balance"
+
+// max_retries reaches the client: two 503s with Retry-After are retried
+// past with max_retries = 2, and the read succeeds.
+func TestAccProviderConfig_maxRetriesRidesOutUnavailable(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 2})
+	want := sbx.LedgerBalance()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            sbx.ledgerConfigRetries(2),
+			ConfigStateChecks: balanceIs(want),
+		}},
+	})
+	if n := sbx.faultsLeft(t); n != 0 {
+		t.Fatalf("the fault rule did not fire twice: %d rules left", n)
+	}
+	if n := sbx.RequestCount(balanceRoute); n < 3 {
+		t.Fatalf("%d balance requests, want at least 3 (two 503s, then the answer)", n)
+	}
+}
+
+// The same two 503s with max_retries = 1: the read fails with the
+// platform's status and message, and the hint names max_retries.
+func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 2})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.ledgerConfigRetries(1),
+			ExpectError: expectWords("Unable to read the ledger balance", "503 Service Unavailable", "injected", "fault",
+				"(sandbox", "fault", "rule", "1)", "The request was sent 2 times", "max_retries"),
+		}},
+	})
+	if n := sbx.RequestCount(balanceRoute); n != 2 {
+		t.Fatalf("max_retries = 1 sent %d balance requests, want 2", n)
+	}
+}
+
+// max_retries = 0 means one attempt: a single 503 fails the read.
+func TestAccProviderConfig_maxRetriesZero(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.ledgerConfigRetries(0),
+			ExpectError: expectWords("Unable to read the ledger balance", "503 Service Unavailable", "injected", "fault",
+				"(sandbox", "fault", "rule", "1)", "max_retries"),
+		}},
+	})
+	if n := sbx.RequestCount(balanceRoute); n != 1 {
+		t.Fatalf("max_retries = 0 sent %d balance requests, want 1", n)
+	}
+}
