@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -117,5 +118,38 @@ func TestProviderConfigure_refreshTokenNotRotated(t *testing.T) {
 		if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 0 {
 			t.Fatalf("run %d: want no diagnostics, got %v", i+1, resp.Diagnostics)
 		}
+	}
+}
+
+// requests_per_second reaches the client that Configure builds: ten reads at
+// 20 per second are spaced 50ms apart. Only the lower bound is asserted.
+func TestProviderConfigure_requestsPerSecondReachesClient(t *testing.T) {
+	clearEnv(t)
+	srv, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	m := oauthModelAt(hs.URL, "")
+	m.OAuth = nil
+	m.AccessToken = types.StringValue(sandbox.DefaultAccessToken)
+	m.RequestsPerSecond = types.Float64Value(20)
+	resp := configureProvider(t, m)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	c := resp.DataSourceData.(*providerData).client
+	start := time.Now()
+	for i := 0; i < 10; i++ {
+		if _, err := c.GetLedgerBalance(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if elapsed := time.Since(start); elapsed < 400*time.Millisecond {
+		t.Fatalf("10 reads with requests_per_second = 20 took %s; the provider's client does not limit", elapsed)
+	}
+	if n := srv.RequestCount("GET /v2/ledger/livechat/balance"); n != 10 {
+		t.Fatalf("sandbox saw %d balance reads, want 10", n)
 	}
 }
