@@ -1,50 +1,13 @@
 package provider
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
-
-// addFault adds a fault rule through the sandbox's control API.
-func (s *testSandbox) addFault(t *testing.T, rule map[string]any) {
-	t.Helper()
-	body, err := json.Marshal(rule)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(s.URL+"/_sandbox/faults", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("POST /_sandbox/faults %s: %s", body, resp.Status)
-	}
-}
-
-// faultsLeft counts the sandbox's fault rules still in force.
-func (s *testSandbox) faultsLeft(t *testing.T) int {
-	t.Helper()
-	resp, err := http.Get(s.URL + "/_sandbox/faults")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Rules *[]json.RawMessage `json:"rules"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Rules == nil {
-		t.Fatalf("GET /_sandbox/faults: no rules list (%v)", err)
-	}
-	return len(*out.Rules)
-}
 
 // ledgerConfigRetries is the ledger balance data source with max_retries.
 func (s *testSandbox) ledgerConfigRetries(maxRetries int) string {

@@ -709,3 +709,26 @@ resource "livechat_recurrent_charge" "test" {
 		})
 	}
 }
+
+// A recurrent charge create whose connection drops after the platform
+// committed it (API.md §4): not retried, so no second charge, and the
+// error says the charge may exist and how to adopt it.
+func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": "POST /v3/recurrent_charge/", "drop_after_commit": true, "count": 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: rcConfig(sbx, rcBasic),
+			ExpectError: expectWords("Unable", "to", "create", "recurrent", "charge", "does", "not", "tell",
+				"whether", "the", "platform", "created", "the", "recurrent", "charge.", "It", "may", "exist", "without", "being",
+				"in", "the", "Terraform", "state", "(terraform", "import)"),
+		}},
+	})
+	if got := sbx.storedObjects(t, "recurrent_charges"); len(got) != 1 {
+		t.Fatalf("%d recurrent charges stored after one ambiguous create, want exactly 1 (no blind retry)", len(got))
+	}
+	if n := sbx.RequestCount("POST /v3/recurrent_charge/{product}"); n != 1 {
+		t.Fatalf("the create was sent %d times, want 1", n)
+	}
+}
