@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -65,12 +64,7 @@ func warningsNamed(diags diag.Diagnostics, summary string) []diag.Diagnostic {
 // token fails telling the user to replace it.
 func TestProviderConfigure_rotatedRefreshToken(t *testing.T) {
 	clearEnv(t)
-	srv, err := sandbox.New(sandbox.Options{RotateRefreshTokens: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	hs := newTestSandbox(t, sandbox.Options{RotateRefreshTokens: true})
 
 	first := configureProvider(t, oauthModelAt(hs.URL, sandbox.DefaultRefreshToken))
 	if first.Diagnostics.HasError() {
@@ -107,12 +101,7 @@ func TestProviderConfigure_rotatedRefreshToken(t *testing.T) {
 // Without rotation there is no warning, and every run works.
 func TestProviderConfigure_refreshTokenNotRotated(t *testing.T) {
 	clearEnv(t)
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	hs := newTestSandbox(t, sandbox.Options{})
 	for i := range 2 {
 		resp := configureProvider(t, oauthModelAt(hs.URL, sandbox.DefaultRefreshToken))
 		if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 0 {
@@ -125,12 +114,7 @@ func TestProviderConfigure_refreshTokenNotRotated(t *testing.T) {
 // 20 per second are spaced 50ms apart. Only the lower bound is asserted.
 func TestProviderConfigure_requestsPerSecondReachesClient(t *testing.T) {
 	clearEnv(t)
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); _ = srv.Close() })
+	hs := newTestSandbox(t, sandbox.Options{})
 	m := oauthModelAt(hs.URL, "")
 	m.OAuth = nil
 	m.AccessToken = types.StringValue(sandbox.DefaultAccessToken)
@@ -149,7 +133,7 @@ func TestProviderConfigure_requestsPerSecondReachesClient(t *testing.T) {
 	if elapsed := time.Since(start); elapsed < 400*time.Millisecond {
 		t.Fatalf("10 reads with requests_per_second = 20 took %s; the provider's client does not limit", elapsed)
 	}
-	if n := srv.RequestCount("GET /v2/ledger/livechat/balance"); n != 10 {
+	if n := hs.RequestCount("GET /v2/ledger/livechat/balance"); n != 10 {
 		t.Fatalf("sandbox saw %d balance reads, want 10", n)
 	}
 }

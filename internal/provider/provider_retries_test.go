@@ -37,37 +37,31 @@ func TestAccProviderConfig_maxRetriesRidesOutUnavailable(t *testing.T) {
 	}
 }
 
-// The same two 503s with max_retries = 1: the read fails with the
-// platform's status and message, and the hint names max_retries.
+// Fewer retries than 503s: the read fails after exactly max_retries + 1
+// attempts, with the platform's status and message, and the hint names
+// max_retries. max_retries = 0 means one attempt.
 func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 2})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: sbx.ledgerConfigRetries(1),
-			ExpectError: expectWords("Unable to read the ledger balance", "503 Service Unavailable", "injected", "fault",
-				"(sandbox", "fault", "rule", "1)", "The request was sent 2 times", "max_retries"),
-		}},
-	})
-	if n := sbx.RequestCount(balanceRoute); n != 2 {
-		t.Fatalf("max_retries = 1 sent %d balance requests, want 2", n)
-	}
-}
-
-// max_retries = 0 means one attempt: a single 503 fails the read.
-func TestAccProviderConfig_maxRetriesZero(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 1})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: sbx.ledgerConfigRetries(0),
-			ExpectError: expectWords("Unable to read the ledger balance", "503 Service Unavailable", "injected", "fault",
-				"(sandbox", "fault", "rule", "1)", "max_retries"),
-		}},
-	})
-	if n := sbx.RequestCount(balanceRoute); n != 1 {
-		t.Fatalf("max_retries = 0 sent %d balance requests, want 1", n)
+	for _, tc := range []struct {
+		maxRetries, faults int
+		words              []string // after the platform's message
+	}{
+		{maxRetries: 1, faults: 2, words: []string{"The", "request", "was", "sent", "2", "times", "max_retries"}},
+		{maxRetries: 0, faults: 1, words: []string{"max_retries"}},
+	} {
+		t.Run(fmt.Sprintf("max_retries=%d", tc.maxRetries), func(t *testing.T) {
+			sbx := newTestSandbox(t, sandbox.Options{})
+			sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": tc.faults})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: sbx.ledgerConfigRetries(tc.maxRetries),
+					ExpectError: expectWords(append([]string{"Unable to read the ledger balance", "503 Service Unavailable",
+						"injected", "fault", "(sandbox", "fault", "rule", "1)"}, tc.words...)...),
+				}},
+			})
+			if n := sbx.RequestCount(balanceRoute); n != int64(tc.maxRetries+1) {
+				t.Fatalf("max_retries = %d sent %d balance requests, want %d", tc.maxRetries, n, tc.maxRetries+1)
+			}
+		})
 	}
 }
