@@ -116,3 +116,31 @@ func TestCouponHelpers(t *testing.T) {
 		t.Fatalf("B: %q", msg)
 	}
 }
+
+// A configuration with only partner objects needs no billing credentials
+// (issue 2): partner_token alone, nothing in the environment. Not parallel:
+// it clears the environment.
+func TestAccCouponsDataSource_partnerTokenOnly(t *testing.T) {
+	clearEnv(t)
+	sbx := newTestSandbox(t, sandbox.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: sbx.providerBlock(`  partner_token = "`+sandbox.DefaultPartnerToken+`"`) + `
+data "livechat_coupons" "all" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.livechat_coupons.all", tfjsonpath.New("coupons"), knownvalue.ListExact([]knownvalue.Check{
+					couponValue(1, "30% off first payment"),
+					couponValue(2, "$25 discount"),
+				})),
+			},
+		}},
+	})
+	if n := sbx.RequestCount("GET /v2/partners/coupons"); n < 1 {
+		t.Fatalf("the coupons were never read (count %d)", n)
+	}
+	if n := sbx.RequestCount("POST /v2/token"); n != 0 {
+		t.Fatalf("a partner-only configuration exchanged a token %d times", n)
+	}
+}

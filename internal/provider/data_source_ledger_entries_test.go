@@ -93,7 +93,7 @@ func TestAccLedgerEntriesDataSource_validation(t *testing.T) {
 			},
 			{
 				Config:      sbx.providerConfig() + `data "livechat_ledger_entries" "x" { since = "yesterday" }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid RFC3339 String Value`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+RFC3339\s+String\s+Value.*not\s+valid\s+RFC3339\s+string\s+format.*Given\s+Value:\s+yesterday`),
 			},
 		},
 	})

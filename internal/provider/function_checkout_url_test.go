@@ -78,7 +78,7 @@ func TestAccCheckoutURLFunction_errors(t *testing.T) {
 			},
 			{
 				Config:      out(`provider::livechat::checkout_url("", "direct_charge", "", "")`),
-				ExpectError: regexp.MustCompile(`(?s)charge_id`),
+				ExpectError: regexp.MustCompile(`(?s)charge_id:\s+invalid\s+charge\s+id\s+""`),
 			},
 			{
 				Config:      out(`provider::livechat::checkout_url("abc", "direct_charge", "not a url", "")`),

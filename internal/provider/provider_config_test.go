@@ -146,40 +146,40 @@ func TestAccProviderConfig_personalAccessTokenWrongAccount(t *testing.T) {
 }
 
 // LIVECHAT_API_URL points all four APIs at the sandbox and the credentials
-// come from the environment. Not parallel: it changes the environment.
+// come from the environment: an access token, or the OAuth client and
+// refresh token (exchanged). Not parallel: it changes the environment.
 func TestAccProviderConfig_environment(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
-	t.Setenv(EnvAPIURL, sbx.URL)
-	t.Setenv(EnvAccessToken, sandbox.DefaultAccessToken)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            `data "livechat_ledger_balance" "this" {}`,
-			ConfigStateChecks: balanceIs(want),
-		}},
-	})
-	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n < 1 {
-		t.Fatalf("LIVECHAT_API_URL did not reach the sandbox (count %d)", n)
-	}
-}
-
-func TestAccProviderConfig_environmentOAuth(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
-	t.Setenv(EnvAPIURL, sbx.URL)
-	t.Setenv(EnvClientID, sandbox.DefaultClientID)
-	t.Setenv(EnvClientSecret, sandbox.DefaultClientSecret)
-	t.Setenv(EnvRefreshToken, sandbox.DefaultRefreshToken)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            `data "livechat_ledger_balance" "this" {}`,
-			ConfigStateChecks: balanceIs(want),
-		}},
-	})
-	if n := sbx.RequestCount("POST /v2/token"); n < 1 {
-		t.Fatalf("the refresh token from the environment was never exchanged (count %d)", n)
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		route string // the request that proves the credentials were used
+		fail  string
+	}{
+		{"access token", map[string]string{EnvAccessToken: sandbox.DefaultAccessToken},
+			"GET /v2/ledger/livechat/balance", "LIVECHAT_API_URL did not reach the sandbox"},
+		{"oauth", map[string]string{EnvClientID: sandbox.DefaultClientID, EnvClientSecret: sandbox.DefaultClientSecret,
+			EnvRefreshToken: sandbox.DefaultRefreshToken},
+			"POST /v2/token", "the refresh token from the environment was never exchanged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			sbx := newTestSandbox(t, sandbox.Options{})
+			want := sbx.LedgerBalance()
+			t.Setenv(EnvAPIURL, sbx.URL)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:            `data "livechat_ledger_balance" "this" {}`,
+					ConfigStateChecks: balanceIs(want),
+				}},
+			})
+			if n := sbx.RequestCount(tc.route); n < 1 {
+				t.Fatalf("%s (%s count %d)", tc.fail, tc.route, n)
+			}
+		})
 	}
 }
 

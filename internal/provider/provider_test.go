@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -106,4 +108,61 @@ func (s *testSandbox) ledgerConfig(attrs string) string {
 // emptyPlan is the plan check of a step that must change nothing.
 func emptyPlan() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
+// addFault adds a fault rule through the sandbox's control API.
+func (s *testSandbox) addFault(t *testing.T, rule map[string]any) {
+	t.Helper()
+	body, err := json.Marshal(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(s.URL+"/_sandbox/faults", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST /_sandbox/faults %s: %s", body, resp.Status)
+	}
+}
+
+// faultsLeft counts the sandbox's fault rules still in force.
+func (s *testSandbox) faultsLeft(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/_sandbox/faults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Rules *[]json.RawMessage `json:"rules"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Rules == nil {
+		t.Fatalf("GET /_sandbox/faults: no rules list (%v)", err)
+	}
+	return len(*out.Rules)
+}
+
+// storedObjects lists one table of the sandbox's state dump.
+func (s *testSandbox) storedObjects(t *testing.T, table string) []map[string]any {
+	t.Helper()
+	resp, err := http.Get(s.URL + "/_sandbox/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var dump map[string]json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&dump); err != nil {
+		t.Fatal(err)
+	}
+	raw, ok := dump[table]
+	if !ok {
+		t.Fatalf("the state dump has no %q table", table)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("table %s: %v", table, err)
+	}
+	return out
 }

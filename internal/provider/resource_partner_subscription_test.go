@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -252,17 +251,17 @@ resource "livechat_partner_subscription" "acme" {
 }
 
 // A destroy without a partner password fails at plan time and closes nothing.
+// Not parallel: it clears the environment, so a machine's own
+// LIVECHAT_PARTNER_PASSWORD cannot make it skip or pass.
 func TestAccPartnerSubscriptionResource_missingPassword(t *testing.T) {
-	if os.Getenv(EnvPartnerPassword) != "" {
-		t.Skip(EnvPartnerPassword + " is set in the environment")
-	}
+	clearEnv(t)
 	sbx := newTestSandbox(t, sandbox.Options{})
 	lic := newClientLicense(t, sbx, "livechat")
 	noPassword := sbx.providerBlock(fmt.Sprintf(`
   partner_token = %q
   max_retries   = 1`, sandbox.DefaultPartnerToken))
 	res := subscriptionConfig("livechat", lic, "team", "monthly", 2, "")
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   writeOnlyVersions,
 		Steps: []resource.TestStep{

@@ -709,3 +709,53 @@ resource "livechat_recurrent_charge" "test" {
 		})
 	}
 }
+
+// A recurrent charge create whose connection drops after the platform
+// committed it (API.md §4): not retried, so no second charge, and the
+// error says the charge may exist and how to adopt it.
+func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": "POST /v3/recurrent_charge/", "drop_after_commit": true, "count": 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: rcConfig(sbx, rcBasic),
+			ExpectError: expectWords("Unable", "to", "create", "recurrent", "charge", "does", "not", "tell",
+				"whether", "the", "platform", "created", "the", "recurrent", "charge.", "It", "may", "exist", "without", "being",
+				"in", "the", "Terraform", "state", "(terraform", "import)"),
+		}},
+	})
+	if got := sbx.storedObjects(t, "recurrent_charges"); len(got) != 1 {
+		t.Fatalf("%d recurrent charges stored after one ambiguous create, want exactly 1 (no blind retry)", len(got))
+	}
+	if n := sbx.RequestCount("POST /v3/recurrent_charge/{product}"); n != 1 {
+		t.Fatalf("the create was sent %d times, want 1", n)
+	}
+}
+
+// A create the platform refused before processing it (503 with
+// Retry-After, API.md §4) is retried and makes exactly one charge.
+func TestAccRecurrentChargeResource_createRetriedWhenRefusedBeforeProcessing(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": "POST /v3/recurrent_charge/", "status": 503, "retry_after_s": 1, "count": 1})
+	var id string
+	var seen []string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkRecurrentChargesCancelled(sbx, &seen),
+		Steps: []resource.TestStep{{
+			Config: rcConfig(sbx, rcBasic),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+			},
+			Check: resource.ComposeTestCheckFunc(captureID(rcAddr, &id), expectSandboxStatus(sbx, &id, "pending"),
+				func(*terraform.State) error { seen = append(seen, id); return nil }),
+		}},
+	})
+	if got := sbx.storedObjects(t, "recurrent_charges"); len(got) != 1 {
+		t.Fatalf("%d recurrent charges stored, want exactly 1", len(got))
+	}
+	if n := sbx.RequestCount("POST /v3/recurrent_charge/{product}"); n != 2 {
+		t.Fatalf("the create was sent %d times, want 2 (the refused one, then the retry)", n)
+	}
+}
