@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // DirectChargePageSize is the direct charge list's page size.
@@ -87,4 +90,46 @@ func (dc *DirectCharge) UnmarshalJSON(data []byte) error {
 		lenientChargeInts
 	}{plain: (*plain)(dc)}
 	return decodeCharge(data, &aux, &aux.lenientChargeInts, &dc.ChargeCommon)
+}
+
+// FindCreatedDirectCharge looks for the charge an ambiguous create of req may
+// have made (API.md §4: a direct charge is reconciled by listing it by name,
+// price and time). It walks the pending charges newest first and stops at
+// the first page older than since, so it reads a page or two, not the whole
+// history. It returns nil when no charge matches, and an error when several
+// do: then nobody can tell which one the request made.
+func (c *Client) FindCreatedDirectCharge(ctx context.Context, product string, req DirectChargeRequest, since time.Time) (*DirectCharge, error) {
+	var found []DirectCharge
+	for page := 1; page <= maxPages; page++ {
+		items, err := c.ListDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: "pending"})
+		if err != nil {
+			return nil, err
+		}
+		older := false
+		for _, dc := range items {
+			if dc.CreatedAt.Before(since) {
+				older = true
+				continue
+			}
+			if dc.Name == req.Name && dc.Price == req.Price && dc.Quantity == req.Quantity &&
+				dc.ReturnURL == req.ReturnURL && dc.PerAccount == req.PerAccount && dc.Test == req.Test {
+				found = append(found, dc)
+			}
+		}
+		if older || len(items) < DirectChargePageSize {
+			break
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	default:
+		ids := make([]string, len(found))
+		for i, dc := range found {
+			ids[i] = dc.ID
+		}
+		return nil, fmt.Errorf("%d pending direct charges match the request (%s)", len(found), strings.Join(ids, ", "))
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -83,6 +84,10 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+// directChargeReconcileWindow bounds how far back a failed create looks for
+// the charge it may have made.
+const directChargeReconcileWindow = 5 * time.Minute
+
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
@@ -93,7 +98,24 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	product := r.data.productOr(plan.Product)
-	charge, err := r.data.client.CreateDirectCharge(ctx, product, directChargeRequestFrom(plan))
+	request := directChargeRequestFrom(plan)
+	// The platform's clock may differ from ours; a charge created this
+	// long before the request cannot be the one it made.
+	since := time.Now().Add(-directChargeReconcileWindow)
+	charge, err := r.data.client.CreateDirectCharge(ctx, product, request)
+	if err != nil && !isAPIClientError(err) {
+		// The answer was lost: reconcile by listing, as API.md §4 says.
+		found, findErr := r.data.client.FindCreatedDirectCharge(ctx, product, request, since)
+		if findErr != nil {
+			resp.Diagnostics.AddWarning("Could not tell which direct charge the failed create made", findErr.Error())
+		}
+		if findErr == nil && found != nil {
+			resp.Diagnostics.AddWarning("Direct charge adopted after a failed create",
+				"The create request failed ("+err.Error()+"), but the platform had created direct charge "+found.ID+
+					" with exactly these arguments, so it is now managed by Terraform instead of being created again.")
+			charge, err = found, nil
+		}
+	}
 	if err != nil {
 		addChargeCreateError(&resp.Diagnostics, "direct charge", err)
 		return

@@ -330,3 +330,61 @@ func TestDirectChargeConverters(t *testing.T) {
 		t.Errorf("warning %q", d.Detail())
 	}
 }
+
+// A create whose answer is lost after the platform acted (API.md §4) is
+// reconciled by listing: the charge it made is adopted, not made twice.
+func TestAccDirectChargeResource_dropAfterCommitAdopted(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	// An older charge with other arguments must not be taken for it.
+	if _, err := sandboxClient(t, sbx).CreateDirectCharge(t.Context(), client.ProductLiveChat, client.DirectChargeRequest{
+		Name: "10 extra seats", Price: 1900, Quantity: 9, ReturnURL: "https://example.com/billing/done",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sbx.addFault(t, map[string]any{"route": "POST /v3/direct_charge/", "drop_after_commit": true, "count": 1})
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: dcConfig(sbx, dcBasic),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("quantity"), knownvalue.Int64Exact(10)),
+				statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+			},
+			Check: captureID(dcAddr, &id),
+		}},
+	})
+	stored := sbx.storedObjects(t, "direct_charges")
+	if len(stored) != 2 {
+		t.Fatalf("%d direct charges stored, want 2 (the older one and the one the dropped create made)", len(stored))
+	}
+	if n := sbx.RequestCount("POST /v3/direct_charge/{product}"); n != 2 {
+		t.Fatalf("creates sent: %d, want 2 (the test's own and the provider's single one)", n)
+	}
+	if got, ok := sbx.ChargeStatus(id); !ok || got != "pending" {
+		t.Fatalf("the adopted id %q is not a pending charge on the platform (status %q, found %v)", id, got, ok)
+	}
+}
+
+// When several charges match, nobody can tell which one the lost create
+// made: the apply fails saying the charge may exist, and adopts none.
+func TestAccDirectChargeResource_dropAfterCommitAmbiguous(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	if _, err := sandboxClient(t, sbx).CreateDirectCharge(t.Context(), client.ProductLiveChat, client.DirectChargeRequest{
+		Name: "10 extra seats", Price: 1900, Quantity: 10, ReturnURL: "https://example.com/billing/done",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sbx.addFault(t, map[string]any{"route": "POST /v3/direct_charge/", "drop_after_commit": true, "count": 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: dcConfig(sbx, dcBasic),
+			ExpectError: expectWords("Unable", "to", "create", "direct", "charge", "It", "may", "exist", "without",
+				"being", "in", "the", "Terraform", "state"),
+		}},
+	})
+	if got := sbx.storedObjects(t, "direct_charges"); len(got) != 2 {
+		t.Fatalf("%d direct charges stored, want 2 (no blind retry)", len(got))
+	}
+}
