@@ -112,6 +112,9 @@ type CreatedCampaign struct {
 	CreatedAt     PartnerTime `json:"creation_timestamp"`
 	TrialDuration int64       `json:"trial_duration"`
 	Discount      *string     `json:"discount"`
+	// ID is the numeric id when the create already knows it (a campaign
+	// found by search after an unknown outcome); the answer has none.
+	ID int64 `json:"-"`
 }
 
 // CampaignSearchResult is an item of the search endpoint, the only place a
@@ -164,9 +167,33 @@ type CampaignSummary struct {
 
 // CreateCampaign creates a campaign. The request is repeated only when the
 // platform provably did not act on it: a campaign name is unique, and a
-// blind retry of a create that succeeded would answer 409. After an
-// ambiguous failure, look for the campaign with SearchCampaigns.
-func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (*CreatedCampaign, error) {
+// blind retry of a create that succeeded would answer 409. After an unknown
+// outcome the campaign is looked for by name (API.md §4); one that had the
+// name before the request was sent is never taken for it.
+func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (CreateResult[CreatedCampaign], error) {
+	bySlug := func(found []CampaignSearchResult) map[string]bool {
+		slugs := map[string]bool{}
+		for _, r := range found {
+			slugs[r.Slug] = true
+		}
+		return slugs
+	}
+	return create(ctx, c, createSpec[CreatedCampaign]{
+		family: "campaign/" + in.Product,
+		snapshot: func(ctx context.Context) (existing, error) {
+			found, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+			return existing{ids: bySlug(found)}, err
+		},
+		post:     func(ctx context.Context) (*CreatedCampaign, error) { return c.postCampaign(ctx, in) },
+		complete: func(cc *CreatedCampaign) bool { return cc.Slug != "" },
+		find: func(ctx context.Context, before existing) ([]CreatedCampaign, error) {
+			return c.findCreatedCampaigns(ctx, in, before)
+		},
+		id: func(cc *CreatedCampaign) string { return cc.Slug },
+	})
+}
+
+func (c *Client) postCampaign(ctx context.Context, in CampaignCreate) (*CreatedCampaign, error) {
 	form := url.Values{"name": {in.Name}}
 	if in.TrialDuration != 0 {
 		form.Set("trial_duration", strconv.FormatInt(in.TrialDuration, 10))
@@ -188,6 +215,47 @@ func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (*Create
 		return nil, err
 	}
 	return &out, nil
+}
+
+// findCreatedCampaigns returns the active campaigns named as in that were
+// not in before, described as a create answer would (from the list, which
+// has the campaign's links), with their ids from the search.
+func (c *Client) findCreatedCampaigns(ctx context.Context, in CampaignCreate, before existing) ([]CreatedCampaign, error) {
+	found, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.ListCampaignsShared(ctx, CampaignStateActive)
+	if err != nil {
+		return nil, err
+	}
+	var out []CreatedCampaign
+	for _, r := range found {
+		if before.has(r.Slug) {
+			continue
+		}
+		cc := CreatedCampaign{Product: r.Product, Name: r.Name, Slug: r.Slug, CreatedAt: r.CreatedAt,
+			TrialDuration: in.TrialDuration, Discount: r.Offer, ID: r.ID}
+		if item, ok := FindCampaignBySlug(list, r.Slug); ok {
+			cc = CreatedCampaign{Product: item.Product, Name: item.Name, Slug: item.Slug, URL: item.URL, ShortURL: item.ShortURL,
+				CreatedAt: item.CreatedAt, TrialDuration: item.TrialDuration, Discount: item.Discount, ID: r.ID}
+		}
+		if in.TrialDuration != 0 && cc.TrialDuration != in.TrialDuration {
+			continue // the name is taken by a campaign this request did not describe
+		}
+		out = append(out, cc)
+	}
+	return out, nil
+}
+
+// FindCampaignBySlug returns the listed campaign with slug.
+func FindCampaignBySlug(list []Campaign, slug string) (Campaign, bool) {
+	for _, item := range list {
+		if item.Slug == slug {
+			return item, true
+		}
+	}
+	return Campaign{}, false
 }
 
 // ListCampaigns returns the campaigns in state (active or disabled; empty

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -59,13 +60,24 @@ type ChargeCommon struct {
 	UpdatedAt           time.Time `json:"updated_at"`
 }
 
+// chargeSpec is the creating call of a charge of kind for product; snapshot
+// and find are set where the platform can list the kind.
+func chargeSpec[T any](c *Client, kind, product string, req any, common func(*T) *ChargeCommon) createSpec[T] {
+	return createSpec[T]{
+		family:   kind + "/" + product,
+		post:     func(ctx context.Context) (*T, error) { return postCharge[T](ctx, c, kind, product, req) },
+		complete: func(ch *T) bool { return common(ch).ID != "" },
+		id:       func(ch *T) string { return common(ch).ID },
+	}
+}
+
 // postCharge creates a pending charge of kind (ChargeTypeRecurrent or
 // ChargeTypeDirect) for product. A charge moves money once accepted, so it
 // is retried only when the platform provably did not act on it.
 func postCharge[T any](ctx context.Context, c *Client, kind, product string, req any) (*T, error) {
 	p, err := chargePath(kind, product, "")
 	if err != nil {
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	var out T
 	if err := c.do(ctx, request{api: APIBilling, method: "POST", path: p, body: req, retry: retryIfNotActed, out: &out}); err != nil {
@@ -89,6 +101,32 @@ func chargeCall[T any](ctx context.Context, c *Client, method, kind, product, id
 		return nil, err
 	}
 	return &out, nil
+}
+
+// activateCharge activates a charge of kind. An activation that was
+// retried may have succeeded on an attempt whose answer was lost, and the
+// platform refuses the repeat with 422: the charge is then read again and
+// accepted when it shows an activated status.
+func activateCharge[T any](ctx context.Context, c *Client, kind, product, id string, common func(*T) *ChargeCommon) (*T, error) {
+	out, err := chargeCall[T](ctx, c, "PUT", kind, product, id, "activate")
+	apiErr, ok := AsAPIError(err)
+	if !ok || apiErr.Status != http.StatusUnprocessableEntity || apiErr.Attempts < 2 {
+		return out, err
+	}
+	now, readErr := chargeCall[T](ctx, c, "GET", kind, product, id, "")
+	if readErr != nil || !isActivatedStatus(common(now).Status) {
+		return nil, err
+	}
+	return now, nil
+}
+
+// isActivatedStatus reports a status that only an activation leads to.
+func isActivatedStatus(status string) bool {
+	switch status {
+	case ChargeProcessed, ChargeActive, ChargePastDue, ChargeSuccess, ChargeFailed:
+		return true
+	}
+	return false
 }
 
 // chargePath builds /v3/<kind>/<product>[/<id>], refusing values that

@@ -127,6 +127,8 @@ type Client struct {
 
 	// campaigns shares the Partner Program campaign list between callers.
 	campaigns campaignCache
+	// creates keeps concurrent creating calls from adopting each other's objects.
+	creates createLedger
 }
 
 // New validates cfg and builds a Client with one reused HTTP client.
@@ -324,6 +326,9 @@ type callState struct {
 	lastFailure string
 	// stopped says why retrying stopped before max retries, if it did.
 	stopped string
+	// interrupted is closed when the caller of a creating call asked to
+	// stop: the request in flight finishes, but it is not repeated.
+	interrupted <-chan struct{}
 }
 
 type callStateKey struct{}
@@ -350,6 +355,9 @@ type request struct {
 	// bearer sends the OAuth access token to an API that otherwise takes
 	// none (the accounts token-info endpoint).
 	bearer bool
+	// date, when set, receives the server's Date header: the platform's
+	// clock, which object timestamps are compared with.
+	date *time.Time
 }
 
 // do performs r and decodes a 2xx JSON answer into r.out. Non-2xx answers
@@ -361,7 +369,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 	}
 	auth, err := c.authorization(authAPI)
 	if err != nil {
-		return err
+		return &notSentError{err}
 	}
 	base := c.endpoints[r.api]
 	u := *base
@@ -379,7 +387,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 	case r.body != nil:
 		payload, err = json.Marshal(r.body)
 		if err != nil {
-			return fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)
+			return &notSentError{fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)}
 		}
 		contentType = "application/json"
 	}
@@ -387,6 +395,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.RequestTimeout, errRequestTimeout)
 	defer cancel()
 	st := &callState{class: r.retry}
+	st.interrupted, _ = ctx.Value(interruptKey{}).(<-chan struct{})
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 
 	var bodyArg any
@@ -395,7 +404,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), bodyArg)
 	if err != nil {
-		return fmt.Errorf("building %s %s request: %w", r.method, r.path, err)
+		return &notSentError{fmt.Errorf("building %s %s request: %w", r.method, r.path, err)}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
@@ -423,6 +432,9 @@ func (c *Client) do(ctx context.Context, r request) error {
 		return c.transportError(ctx, r, st, err)
 	}
 	defer resp.Body.Close()
+	if r.date != nil {
+		*r.date, _ = http.ParseTime(resp.Header.Get("Date"))
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
 		if errors.Is(context.Cause(ctx), errRequestTimeout) {
@@ -479,13 +491,17 @@ func (c *Client) transportError(ctx context.Context, r request, st *callState, e
 }
 
 // limitedTransport waits for the client-side rate limiter before every
-// attempt, retries included.
+// attempt, retries included, and sends no retry of a creating request
+// whose caller was interrupted while it waited to retry.
 type limitedTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
 }
 
 func (t *limitedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if st, ok := r.Context().Value(callStateKey{}).(*callState); ok && st.attempts > 0 && interrupted(st) {
+		return nil, errInterruptedRetry
+	}
 	if t.limiter != nil {
 		if err := t.limiter.Wait(r.Context()); err != nil {
 			if ctxErr := r.Context().Err(); ctxErr != nil {

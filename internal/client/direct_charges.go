@@ -2,10 +2,8 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -36,9 +34,77 @@ type DirectChargeFilter struct {
 }
 
 // CreateDirectCharge creates a pending direct charge for product. It is
-// retried only when the platform provably did not act on it.
-func (c *Client) CreateDirectCharge(ctx context.Context, product string, req DirectChargeRequest) (*DirectCharge, error) {
-	return postCharge[DirectCharge](ctx, c, ChargeTypeDirect, product, req)
+// retried only when the platform provably did not act on it; after an
+// unknown outcome the charge it made is found by listing (API.md §4).
+func (c *Client) CreateDirectCharge(ctx context.Context, product string, req DirectChargeRequest) (CreateResult[DirectCharge], error) {
+	spec := chargeSpec(c, ChargeTypeDirect, product, req, func(dc *DirectCharge) *ChargeCommon { return &dc.ChargeCommon })
+	matches := func(dc *DirectCharge) bool {
+		return dc.Name == req.Name && dc.Price == req.Price && dc.Quantity == req.Quantity &&
+			dc.ReturnURL == req.ReturnURL && dc.PerAccount == req.PerAccount && dc.Test == req.Test
+	}
+	spec.snapshot = func(ctx context.Context) (existing, error) {
+		found, since, err := c.recentPendingDirectCharges(ctx, product, time.Time{}, matches)
+		ids := map[string]bool{}
+		for _, dc := range found {
+			ids[dc.ID] = true
+		}
+		return existing{ids: ids, since: since}, err
+	}
+	spec.find = func(ctx context.Context, before existing) ([]DirectCharge, error) {
+		found, _, err := c.recentPendingDirectCharges(ctx, product, before.since, matches)
+		var fresh []DirectCharge
+		for _, dc := range found {
+			if !before.has(dc.ID) {
+				fresh = append(fresh, dc)
+			}
+		}
+		return fresh, err
+	}
+	return create(ctx, c, spec)
+}
+
+// directChargeClockSkew is how much earlier than the server's Date header a
+// charge's created_at may read; the snapshot before a create covers it.
+const directChargeClockSkew = 2 * time.Minute
+
+// recentPendingDirectCharges walks the pending direct charges newest first
+// and returns those that match and were created at or after since. A zero
+// since means the server's Date on the first page less directChargeClockSkew,
+// which it returns, so that a later walk covers exactly the same time.
+func (c *Client) recentPendingDirectCharges(ctx context.Context, product string, since time.Time, match func(*DirectCharge) bool) ([]DirectCharge, time.Time, error) {
+	var found []DirectCharge
+	for page := 1; page <= maxPages; page++ {
+		var date time.Time
+		items, err := c.listDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: ChargePending}, &date)
+		if err != nil {
+			return nil, since, err
+		}
+		if since.IsZero() {
+			since = serverNow(date).Add(-directChargeClockSkew)
+		}
+		older := false
+		for i := range items {
+			switch {
+			case items[i].CreatedAt.Before(since):
+				older = true
+			case match(&items[i]):
+				found = append(found, items[i])
+			}
+		}
+		if older || len(items) < DirectChargePageSize {
+			break
+		}
+	}
+	return found, since, nil
+}
+
+// serverNow is the server's clock from its Date header, or this machine's
+// when the server sent none.
+func serverNow(date time.Time) time.Time {
+	if date.IsZero() {
+		return time.Now()
+	}
+	return date
 }
 
 // GetDirectCharge reads a direct charge; an unknown id is a 404 APIError.
@@ -49,12 +115,18 @@ func (c *Client) GetDirectCharge(ctx context.Context, product, id string) (*Dire
 // ActivateDirectCharge hands a charge the buyer accepted to the payment
 // gateway (status processed); the platform answers 422 in other states.
 func (c *Client) ActivateDirectCharge(ctx context.Context, product, id string) (*DirectCharge, error) {
-	return chargeCall[DirectCharge](ctx, c, "PUT", ChargeTypeDirect, product, id, "activate")
+	return activateCharge(ctx, c, ChargeTypeDirect, product, id, func(dc *DirectCharge) *ChargeCommon { return &dc.ChargeCommon })
 }
 
 // ListDirectChargesPage returns one page (first is 1) of product's direct
 // charges matching filter, newest first.
 func (c *Client) ListDirectChargesPage(ctx context.Context, product string, page int, filter DirectChargeFilter) ([]DirectCharge, error) {
+	return c.listDirectChargesPage(ctx, product, page, filter, nil)
+}
+
+// listDirectChargesPage reads a page and, when date is set, the server's
+// Date of the answer.
+func (c *Client) listDirectChargesPage(ctx context.Context, product string, page int, filter DirectChargeFilter, date *time.Time) ([]DirectCharge, error) {
 	p, err := chargePath(ChargeTypeDirect, product, "")
 	if err != nil {
 		return nil, err
@@ -69,7 +141,7 @@ func (c *Client) ListDirectChargesPage(ctx context.Context, product string, page
 	var out struct {
 		Result []DirectCharge `json:"result"`
 	}
-	err = c.do(ctx, request{api: APIBilling, method: "GET", path: p, query: q, out: &out})
+	err = c.do(ctx, request{api: APIBilling, method: "GET", path: p, query: q, out: &out, date: date})
 	return out.Result, err
 }
 
@@ -90,46 +162,4 @@ func (dc *DirectCharge) UnmarshalJSON(data []byte) error {
 		lenientChargeInts
 	}{plain: (*plain)(dc)}
 	return decodeCharge(data, &aux, &aux.lenientChargeInts, &dc.ChargeCommon)
-}
-
-// FindCreatedDirectCharge looks for the charge an ambiguous create of req may
-// have made (API.md §4: a direct charge is reconciled by listing it by name,
-// price and time). It walks the pending charges newest first and stops at
-// the first page older than since, so it reads a page or two, not the whole
-// history. It returns nil when no charge matches, and an error when several
-// do: then nobody can tell which one the request made.
-func (c *Client) FindCreatedDirectCharge(ctx context.Context, product string, req DirectChargeRequest, since time.Time) (*DirectCharge, error) {
-	var found []DirectCharge
-	for page := 1; page <= maxPages; page++ {
-		items, err := c.ListDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: "pending"})
-		if err != nil {
-			return nil, err
-		}
-		older := false
-		for _, dc := range items {
-			if dc.CreatedAt.Before(since) {
-				older = true
-				continue
-			}
-			if dc.Name == req.Name && dc.Price == req.Price && dc.Quantity == req.Quantity &&
-				dc.ReturnURL == req.ReturnURL && dc.PerAccount == req.PerAccount && dc.Test == req.Test {
-				found = append(found, dc)
-			}
-		}
-		if older || len(items) < DirectChargePageSize {
-			break
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	default:
-		ids := make([]string, len(found))
-		for i, dc := range found {
-			ids[i] = dc.ID
-		}
-		return nil, fmt.Errorf("%d pending direct charges match the request (%s)", len(found), strings.Join(ids, ", "))
-	}
 }

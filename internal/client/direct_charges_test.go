@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
@@ -14,7 +13,8 @@ import (
 func TestDirectCharges_againstSandbox(t *testing.T) {
 	ctx := context.Background()
 	c, srv, base := newSandboxClient(t, sandbox.Options{})
-	d, err := c.CreateDirectCharge(ctx, ProductLiveChat, DirectChargeRequest{Name: "seats", Price: 100, Quantity: 2, ReturnURL: "https://e.com", PerAccount: true})
+	dRes, err := c.CreateDirectCharge(ctx, ProductLiveChat, DirectChargeRequest{Name: "seats", Price: 100, Quantity: 2, ReturnURL: "https://e.com", PerAccount: true})
+	d := dRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,8 @@ func TestDirectCharges_listWalksPagesWithFilters(t *testing.T) {
 	c, srv, _ := newSandboxClient(t, sandbox.Options{})
 	var ids []string
 	for i := 0; i < 45; i++ {
-		d, err := c.CreateDirectCharge(ctx, ProductLiveChat, DirectChargeRequest{Name: fmt.Sprintf("c%d", i), Price: 1, Quantity: 1, ReturnURL: "https://e.com"})
+		dRes, err := c.CreateDirectCharge(ctx, ProductLiveChat, DirectChargeRequest{Name: fmt.Sprintf("c%d", i), Price: 1, Quantity: 1, ReturnURL: "https://e.com"})
+		d := dRes.Object
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +73,8 @@ func TestDirectCharges_listWalksPagesWithFilters(t *testing.T) {
 	}
 
 	// Renewals of a subscription are found by recurrent_charge_id.
-	rc, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{Name: "sub", Price: 500, ReturnURL: "https://e.com"})
+	rcRes, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{Name: "sub", Price: 500, ReturnURL: "https://e.com"})
+	rc := rcRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,61 +118,5 @@ func TestDirectCharge_decodesTheDocumentedObject(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"price":"x"}`), &d); err == nil || !strings.Contains(err.Error(), ".price") ||
 		strings.Contains(err.Error(), "ChargeCommon") {
 		t.Fatalf("a string price: %v", err)
-	}
-}
-
-func TestFindCreatedDirectCharge(t *testing.T) {
-	sbx, url := startSandbox(t, sandbox.Options{}, nil)
-	c := newTestClient(t, Config{Endpoints: endpointsAt(url), AccessToken: sandbox.DefaultAccessToken})
-	ctx := t.Context()
-	req := DirectChargeRequest{Name: "seats", Price: 500, Quantity: 2, ReturnURL: "https://example.com/done"}
-	// A page and a bit of other charges, so that a match would sit on page 2.
-	for i := range DirectChargePageSize + 1 {
-		other := req
-		other.Quantity = int64(10 + i)
-		if _, err := c.CreateDirectCharge(ctx, ProductLiveChat, other); err != nil {
-			t.Fatal(err)
-		}
-	}
-	before := sbx.RequestCount("GET /v3/direct_charge/{product}")
-	got, err := c.FindCreatedDirectCharge(ctx, ProductLiveChat, req, sbx.Now().Add(-time.Minute))
-	if err != nil || got != nil {
-		t.Fatalf("no charge matches yet: got %+v, %v", got, err)
-	}
-	if n := sbx.RequestCount("GET /v3/direct_charge/{product}") - before; n != 2 {
-		t.Fatalf("a search within the window reads every page of it: %d pages read, want 2", n)
-	}
-
-	made, err := c.CreateDirectCharge(ctx, ProductLiveChat, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err = c.FindCreatedDirectCharge(ctx, ProductLiveChat, req, sbx.Now().Add(-time.Minute))
-	if err != nil || got == nil || got.ID != made.ID {
-		t.Fatalf("want the charge just made (%s), got %+v, %v", made.ID, got, err)
-	}
-
-	// Charges older than since are not candidates, and the walk stops at them.
-	if _, err := sbx.AdvanceClock(1); err != nil {
-		t.Fatal(err)
-	}
-	before = sbx.RequestCount("GET /v3/direct_charge/{product}")
-	got, err = c.FindCreatedDirectCharge(ctx, ProductLiveChat, req, sbx.Now().Add(-time.Minute))
-	if err != nil || got != nil {
-		t.Fatalf("a day-old charge is not the one a create just made: got %+v, %v", got, err)
-	}
-	if n := sbx.RequestCount("GET /v3/direct_charge/{product}") - before; n != 1 {
-		t.Fatalf("the walk should stop at the first page older than since: %d pages read", n)
-	}
-
-	if _, err := c.CreateDirectCharge(ctx, ProductLiveChat, req); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CreateDirectCharge(ctx, ProductLiveChat, req); err != nil {
-		t.Fatal(err)
-	}
-	got, err = c.FindCreatedDirectCharge(ctx, ProductLiveChat, req, sbx.Now().Add(-time.Minute))
-	if err == nil || got != nil || !strings.Contains(err.Error(), "2 pending direct charges match") {
-		t.Fatalf("two matches must be an error, got %+v, %v", got, err)
 	}
 }

@@ -33,9 +33,11 @@ type RecurrentChargeRequest struct {
 
 // CreateRecurrentCharge creates a pending recurrent charge for product.
 // It moves money once accepted, so it is retried only when the platform
-// provably did not act on it.
-func (c *Client) CreateRecurrentCharge(ctx context.Context, product string, req RecurrentChargeRequest) (*RecurrentCharge, error) {
-	return postCharge[RecurrentCharge](ctx, c, ChargeTypeRecurrent, product, req)
+// provably did not act on it. The platform cannot list recurrent charges,
+// so an unknown outcome cannot be reconciled: the CreateError says so.
+func (c *Client) CreateRecurrentCharge(ctx context.Context, product string, req RecurrentChargeRequest) (CreateResult[RecurrentCharge], error) {
+	return create(ctx, c, chargeSpec(c, ChargeTypeRecurrent, product, req,
+		func(rc *RecurrentCharge) *ChargeCommon { return &rc.ChargeCommon }))
 }
 
 // GetRecurrentCharge reads a recurrent charge; an unknown id is a 404 APIError.
@@ -46,7 +48,7 @@ func (c *Client) GetRecurrentCharge(ctx context.Context, product, id string) (*R
 // ActivateRecurrentCharge starts a charge the buyer accepted (or retries a
 // frozen one). The platform answers 422 in other states.
 func (c *Client) ActivateRecurrentCharge(ctx context.Context, product, id string) (*RecurrentCharge, error) {
-	return chargeCall[RecurrentCharge](ctx, c, "PUT", ChargeTypeRecurrent, product, id, "activate")
+	return activateCharge(ctx, c, ChargeTypeRecurrent, product, id, func(rc *RecurrentCharge) *ChargeCommon { return &rc.ChargeCommon })
 }
 
 // CancelRecurrentCharge cancels a charge; 422 when its state does not allow it.

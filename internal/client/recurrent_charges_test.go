@@ -13,9 +13,10 @@ import (
 func TestRecurrentCharges_againstSandbox(t *testing.T) {
 	ctx := context.Background()
 	c, srv, base := newSandboxClient(t, sandbox.Options{})
-	created, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{
+	createdRes, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{
 		Name: "sub1", Price: 1900, ReturnURL: "https://example.com/done", ExternalID: "ext-1", TrialDays: 7, Months: 12,
 	})
+	created := createdRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,8 @@ func TestRecurrentCharges_againstSandbox(t *testing.T) {
 	}
 
 	// Months zero takes the platform default; external_id is omitted.
-	def, err := c.CreateRecurrentCharge(ctx, ProductHelpDesk, RecurrentChargeRequest{Name: "d", Price: 1, ReturnURL: "http://localhost/"})
+	defRes, err := c.CreateRecurrentCharge(ctx, ProductHelpDesk, RecurrentChargeRequest{Name: "d", Price: 1, ReturnURL: "http://localhost/"})
+	def := defRes.Object
 	if err != nil || def.Months != 1 || def.ExternalID != "" {
 		t.Fatalf("defaults: %+v, %v", def, err)
 	}

@@ -46,6 +46,10 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
+	if interrupted(st) {
+		st.stopped = "the operation was interrupted, and a request the platform did not act on is not sent again"
+		return false, err
+	}
 	if wait, ok := retryAfter(resp, time.Now()); ok {
 		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
 			st.stopped = fmt.Sprintf("the server asked to retry after %s (Retry-After), later than the request timeout allows", wait)
@@ -53,6 +57,16 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		}
 	}
 	return true, err
+}
+
+// interrupted reports whether the caller of a creating call asked to stop.
+func interrupted(st *callState) bool {
+	select {
+	case <-st.interrupted:
+		return true
+	default:
+		return false
+	}
 }
 
 // shouldRetry is the retry policy of a request class, before the limits of

@@ -111,14 +111,34 @@ type License struct {
 	DataCenter   string  `json:"data_center"`
 }
 
-// HasOpenSubscription reports whether the license has a subscription that
-// has not been closed.
-func (l *License) HasOpenSubscription() bool {
-	if l.Recurrent != nil {
-		return *l.Recurrent
+// SubscriptionState is what a license says of its subscription.
+type SubscriptionState int
+
+const (
+	SubscriptionOpen SubscriptionState = iota
+	SubscriptionClosed
+	// SubscriptionUnsure: the license does not say clearly.
+	SubscriptionUnsure
+)
+
+// Subscription tells whether the license has a subscription that has not
+// been closed. The recurrent flag says so when the platform sends it;
+// without it, a plan, a cycle and seats mean one is open (in trial too), an
+// expired license or none of them means none is, and anything else is
+// unsure, so that a caller never drops a subscription on a guess.
+func (l *License) Subscription() SubscriptionState {
+	hasPlan := l.Plan != nil && l.BillingCycle != nil && l.Seats != nil
+	noPlan := l.Plan == nil && l.BillingCycle == nil && l.Seats == nil
+	switch {
+	case l.Recurrent != nil && *l.Recurrent:
+		return SubscriptionOpen
+	case l.Recurrent != nil, l.Expired, l.Status == LicenseExpired, noPlan:
+		return SubscriptionClosed
+	case hasPlan:
+		return SubscriptionOpen
+	default:
+		return SubscriptionUnsure
 	}
-	// Without the flag, a paid license with a plan is the best sign.
-	return l.Status == LicensePaid && l.Plan != nil
 }
 
 // CreateLicense creates a trial license of product (livechat, chatbot or
@@ -164,10 +184,41 @@ type SubscriptionUpdate struct {
 }
 
 // CreateSubscription starts a subscription on a license. It charges a card,
-// so it is repeated only when the platform provably did not act.
-func (c *Client) CreateSubscription(ctx context.Context, product, licenseID string, in SubscriptionCreate) error {
-	return c.do(ctx, request{api: APIPartners, method: "POST", path: licensePath(product, licenseID) + "/subscription",
-		body: in, retry: retryIfNotActed})
+// so it is repeated only when the platform provably did not act. After an
+// unknown outcome the license is read: the subscription is taken as made
+// only when the license shows it open with the requested plan, cycle and
+// seats and showed none before the request. The platform answers a create
+// with an empty body, so the result's Object is the license as read.
+func (c *Client) CreateSubscription(ctx context.Context, product, licenseID string, in SubscriptionCreate) (CreateResult[License], error) {
+	const theSubscription = "subscription"
+	open := func(l *License) bool {
+		return l.Subscription() == SubscriptionOpen && l.Plan != nil && *l.Plan == in.Plan &&
+			l.BillingCycle != nil && *l.BillingCycle == in.BillingCycle && l.Seats != nil && *l.Seats == in.Seats
+	}
+	return create(ctx, c, createSpec[License]{
+		family: "subscription/" + product + "/" + licenseID,
+		snapshot: func(ctx context.Context) (existing, error) {
+			l, err := c.GetLicense(ctx, product, licenseID)
+			if err != nil {
+				return existing{}, err
+			}
+			return existing{ids: map[string]bool{theSubscription: l.Subscription() != SubscriptionClosed}}, nil
+		},
+		post: func(ctx context.Context) (*License, error) {
+			err := c.do(ctx, request{api: APIPartners, method: "POST", path: licensePath(product, licenseID) + "/subscription",
+				body: in, retry: retryIfNotActed})
+			return &License{License: LicenseID(licenseID), Product: product}, err
+		},
+		complete: func(*License) bool { return true },
+		find: func(ctx context.Context, before existing) ([]License, error) {
+			l, err := c.GetLicense(ctx, product, licenseID)
+			if err != nil || before.has(theSubscription) || !open(l) {
+				return nil, err
+			}
+			return []License{*l}, nil
+		},
+		id: func(*License) string { return theSubscription },
+	})
 }
 
 // UpdateSubscription changes a subscription (the same body twice has the

@@ -46,19 +46,19 @@ func TestSolutionsLifecycle_againstSandbox(t *testing.T) {
 	id := string(lic.License)
 
 	got, err := c.GetLicense(ctx, "livechat", id)
-	if err != nil || got.Plan != nil || got.Seats != nil || got.HasOpenSubscription() || got.PurchaseOrder != "PO-1" {
+	if err != nil || got.Plan != nil || got.Seats != nil || got.Subscription() == SubscriptionOpen || got.PurchaseOrder != "PO-1" {
 		t.Fatalf("trial detail %+v, %v", got, err)
 	}
 
 	const token = "tok_SECRET_4111111111111111"
-	if err := c.CreateSubscription(ctx, "livechat", id, SubscriptionCreate{Token: token, Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 3}); err != nil {
+	if _, err := c.CreateSubscription(ctx, "livechat", id, SubscriptionCreate{Token: token, Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateSubscription(ctx, "livechat", id, SubscriptionCreate{Token: token, Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 3}); !IsConflict(err) {
+	if _, err := c.CreateSubscription(ctx, "livechat", id, SubscriptionCreate{Token: token, Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 3}); !IsConflict(err) {
 		t.Fatalf("second subscription: want 409, got %v", err)
 	}
 	got, err = c.GetLicense(ctx, "livechat", id)
-	if err != nil || !got.HasOpenSubscription() || *got.Plan != PlanTeam || *got.BillingCycle != BillingMonthly || *got.Seats != 3 ||
+	if err != nil || got.Subscription() != SubscriptionOpen || *got.Plan != PlanTeam || *got.BillingCycle != BillingMonthly || *got.Seats != 3 ||
 		got.Status != LicensePaid || !got.CCAdded {
 		t.Fatalf("subscribed detail %+v, %v", got, err)
 	}
@@ -91,7 +91,7 @@ func TestSolutionsLifecycle_againstSandbox(t *testing.T) {
 	}
 	wrong := newPartnerFixture(t, nil, func(c *Config) { c.PartnerPassword = "wrong" })
 	wrongLic, _ := wrong.sbx.NewClientLicense("livechat", "Acme", "Joe Doe", "joe@example.com")
-	_ = wrong.client.CreateSubscription(ctx, "livechat", wrongLic, SubscriptionCreate{Token: "t", Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 1})
+	_, _ = wrong.client.CreateSubscription(ctx, "livechat", wrongLic, SubscriptionCreate{Token: "t", Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 1})
 	if err := wrong.client.CloseSubscription(ctx, "livechat", wrongLic, false); !IsForbidden(err) {
 		t.Fatalf("wrong password: want 403, got %v", err)
 	}
@@ -103,7 +103,7 @@ func TestSolutionsLifecycle_againstSandbox(t *testing.T) {
 	if err := c.CloseSubscription(ctx, "livechat", id, true); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = c.GetLicense(ctx, "livechat", id); got.HasOpenSubscription() || got.Status != LicenseExpired {
+	if got, _ = c.GetLicense(ctx, "livechat", id); got.Subscription() == SubscriptionOpen || got.Status != LicenseExpired {
 		t.Fatalf("closed detail %+v", got)
 	}
 	if _, err := c.GetLicense(ctx, "livechat", "999"); !IsNotFound(err) {

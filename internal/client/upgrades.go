@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -80,26 +82,72 @@ func upgradesPath(appID string, id ...string) (string, error) {
 }
 
 // CreateInAppUpgrade creates an upgrade of app appID. It returns the upgrade
-// and its webhook secret (the one given, or the one the platform generated),
-// which no other call returns. The request is retried only when the
-// platform provably did not act on it.
-func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppUpgradeCreate) (*InAppUpgrade, string, error) {
+// and its webhook secret, which no other call returns. When in has no
+// secret the client generates one and sends it, so that a lost answer
+// cannot lose the secret. The request is retried only when the platform
+// provably did not act on it; after an unknown outcome the upgrade is
+// looked for in the app's list.
+func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppUpgradeCreate) (CreateResult[InAppUpgrade], string, error) {
+	if in.WebhookSecret == "" {
+		secret, err := NewWebhookSecret()
+		if err != nil {
+			return CreateResult[InAppUpgrade]{}, "", &CreateError{Outcome: NotCreated, Err: err}
+		}
+		in.WebhookSecret = secret
+	}
+	res, err := create(ctx, c, createSpec[InAppUpgrade]{
+		family: "upgrade/" + appID,
+		snapshot: func(ctx context.Context) (existing, error) {
+			list, err := c.ListInAppUpgrades(ctx, appID)
+			ids := map[string]bool{}
+			for _, u := range list {
+				ids[u.ID] = true
+			}
+			return existing{ids: ids}, err
+		},
+		post:     func(ctx context.Context) (*InAppUpgrade, error) { return c.postInAppUpgrade(ctx, appID, in) },
+		complete: func(u *InAppUpgrade) bool { return u.ID != "" },
+		find: func(ctx context.Context, before existing) ([]InAppUpgrade, error) {
+			list, err := c.ListInAppUpgrades(ctx, appID)
+			var fresh []InAppUpgrade
+			for _, u := range list {
+				if !before.has(u.ID) && upgradeMatches(&u, in) {
+					fresh = append(fresh, u)
+				}
+			}
+			return fresh, err
+		},
+		id: func(u *InAppUpgrade) string { return u.ID },
+	})
+	return res, in.WebhookSecret, err
+}
+
+func (c *Client) postInAppUpgrade(ctx context.Context, appID string, in InAppUpgradeCreate) (*InAppUpgrade, error) {
 	p, err := upgradesPath(appID)
 	if err != nil {
-		return nil, "", err
+		return nil, &notSentError{err}
 	}
-	var out struct {
-		InAppUpgrade
-		WebhookSecret string `json:"webhook_secret"`
-	}
+	var out InAppUpgrade
 	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "POST", path: p, body: in, retry: retryIfNotActed, out: &out}); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	secret := out.WebhookSecret
-	if secret == "" {
-		secret = in.WebhookSecret
+	return &out, nil
+}
+
+// upgradeMatches reports whether u is what in describes.
+func upgradeMatches(u *InAppUpgrade, in InAppUpgradeCreate) bool {
+	return u.Name == in.Name && u.Description == in.Description && u.WebhookURL == in.WebhookURL &&
+		u.Type == in.Type && u.Price == in.Price && (in.PaymentType == "" || u.PaymentType == in.PaymentType)
+}
+
+// NewWebhookSecret returns a random webhook secret: 32 hexadecimal
+// characters (128 bits).
+func NewWebhookSecret() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generating a webhook secret: %w", err)
 	}
-	return &out.InAppUpgrade, secret, nil
+	return hex.EncodeToString(b), nil
 }
 
 // GetInAppUpgrade reads one upgrade; a missing one is a 404 (IsNotFound).

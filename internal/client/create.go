@@ -1,0 +1,306 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Creating calls: the one path by which every object the platform creates
+// is created. The platform offers no idempotency keys, so a creating
+// request whose answer is lost may or may not have made the object. Every
+// creating call therefore ends in exactly one of three outcomes, and an
+// unknown one is reconciled the way the object's family allows before
+// anybody is told that it failed.
+
+// CreateOutcome is what a creating call is known to have done.
+type CreateOutcome int
+
+const (
+	// Created: the platform created the object and the client has it.
+	Created CreateOutcome = iota
+	// NotCreated: the platform provably did not act (the request was never
+	// sent, the connection was refused, it was answered 429, 503 with
+	// Retry-After, or refused with another 4xx).
+	NotCreated
+	// OutcomeUnknown: the platform may have created the object (a timeout,
+	// a 5xx, a connection lost after the request was written, or a 2xx
+	// answer that does not describe the object) and reconciliation could
+	// not find exactly one object that the request made.
+	OutcomeUnknown
+)
+
+func (o CreateOutcome) String() string {
+	switch o {
+	case Created:
+		return "created"
+	case NotCreated:
+		return "not created"
+	default:
+		return "outcome unknown"
+	}
+}
+
+// CreateError is the error of a creating call that did not produce an
+// object: why it failed and what reconciliation found.
+type CreateError struct {
+	// Outcome is NotCreated or OutcomeUnknown.
+	Outcome CreateOutcome
+	// Err is the failure of the creating request itself.
+	Err error
+	// Candidates are the ids of objects that the request may have made,
+	// when reconciliation found more than one.
+	Candidates []string
+	// ReconcileErr is why looking for the object failed, if it did.
+	ReconcileErr error
+	// Unreconcilable is set when the platform offers no way to look for
+	// the object (recurrent charges have no list endpoint).
+	Unreconcilable bool
+}
+
+func (e *CreateError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Err.Error())
+	if len(e.Candidates) > 0 {
+		fmt.Fprintf(&b, "; %d objects may be the one it created (%s)", len(e.Candidates), strings.Join(e.Candidates, ", "))
+	}
+	if e.ReconcileErr != nil {
+		fmt.Fprintf(&b, "; looking for the object failed: %v", e.ReconcileErr)
+	}
+	return b.String()
+}
+
+func (e *CreateError) Unwrap() error { return e.Err }
+
+// AsCreateError returns the CreateError in err's chain.
+func AsCreateError(err error) (*CreateError, bool) {
+	var ce *CreateError
+	ok := errors.As(err, &ce)
+	return ce, ok
+}
+
+// CreateResult is a created object and how it was found.
+type CreateResult[T any] struct {
+	Object *T
+	// Adopted is set when the creating request failed in a way that did
+	// not tell the outcome, and reconciliation found the one object it had
+	// made; FailedWith is that failure.
+	Adopted    bool
+	FailedWith error
+}
+
+// errAnswerIncomplete marks a 2xx answer that does not describe the
+// created object (empty, unparseable, or without its id).
+var errAnswerIncomplete = errors.New("the platform answered success but did not describe the created object")
+
+// errInterruptedRetry stops a retry of a creating request that the caller
+// interrupted: the earlier attempt was not acted on, and this one is not sent.
+var errInterruptedRetry = errors.New("interrupted: the request was not sent again")
+
+// notSentError marks a failure before the request left the client.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// outcomeOf classifies the failure of a creating request.
+func outcomeOf(err error) CreateOutcome {
+	var notSent *notSentError
+	var limitErr *rateLimitWaitError
+	switch {
+	case errors.As(err, &notSent), errors.As(err, &limitErr), errors.Is(err, errInterruptedRetry),
+		IsMissingCredentials(err), isConnectionRefused(err):
+		return NotCreated
+	case errors.Is(err, errAnswerIncomplete):
+		return OutcomeUnknown
+	}
+	apiErr, ok := AsAPIError(err)
+	if !ok {
+		return OutcomeUnknown
+	}
+	switch {
+	case apiErr.Status == http.StatusServiceUnavailable && apiErr.RetryAfter != "":
+		return NotCreated
+	case apiErr.Status >= 400 && apiErr.Status < 500:
+		return NotCreated
+	default:
+		return OutcomeUnknown
+	}
+}
+
+// existing is what matched a create's arguments just before it was sent:
+// no object in it, or created before since (the server's clock), can be
+// the one the request made.
+type existing struct {
+	ids   map[string]bool
+	since time.Time
+}
+
+func (e existing) has(id string) bool { return e.ids[id] }
+
+// createSpec describes the creating call of one family.
+type createSpec[T any] struct {
+	// family keys the objects that may be confused with each other: one
+	// kind in one product, app or license.
+	family string
+	// snapshot lists the matching objects that exist before the request;
+	// nil when the family cannot be reconciled.
+	snapshot func(ctx context.Context) (existing, error)
+	// post sends the creating request.
+	post func(ctx context.Context) (*T, error)
+	// complete reports whether a successful answer describes the object.
+	complete func(*T) bool
+	// find lists the matching objects after an unknown outcome.
+	find func(ctx context.Context, before existing) ([]T, error)
+	// id names an object.
+	id func(*T) string
+}
+
+// create runs a creating call to one of the three outcomes. Once the
+// request is about to be sent it is no longer cancelled by ctx (only
+// bounded by the request timeout): an interrupted apply must learn what
+// the platform did, or the object would exist outside the state. Retries
+// still stop when ctx is cancelled, because a retried request had not
+// been acted on.
+func create[T any](ctx context.Context, c *Client, spec createSpec[T]) (CreateResult[T], error) {
+	var before existing
+	if spec.snapshot != nil {
+		var err error
+		if before, err = spec.snapshot(ctx); err != nil {
+			return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: fmt.Errorf("listing what exists before creating: %w", err)}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: fmt.Errorf("not sent: %w", context.Cause(ctx))}
+	}
+	sendCtx := context.WithValue(context.WithoutCancel(ctx), interruptKey{}, ctx.Done())
+
+	obj, err := postShared(sendCtx, &c.creates, spec)
+	if err == nil {
+		return CreateResult[T]{Object: obj}, nil
+	}
+	if outcomeOf(err) == NotCreated {
+		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: err}
+	}
+	if spec.find == nil {
+		return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: err, Unreconcilable: true}
+	}
+	return reconcile(sendCtx, c, spec, before, err)
+}
+
+// reconcile looks for the object that a create with an unknown outcome
+// made. It adopts an object only when exactly one is new: not in the
+// snapshot, not older than it, and not owned by another create of this
+// process.
+func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before existing, failure error) (CreateResult[T], error) {
+	var found []T
+	var findErr error
+	c.creates.exclusive(spec.family, func() {
+		found, findErr = spec.find(ctx, before)
+		if findErr != nil {
+			return
+		}
+		found = unclaimed(&c.creates, spec.family, found, spec.id)
+		if len(found) == 1 {
+			c.creates.claim(spec.family, spec.id(&found[0]))
+		}
+	})
+	switch {
+	case findErr != nil:
+		return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: failure, ReconcileErr: findErr}
+	case len(found) == 0:
+		// Nothing new exists: the platform did not act after all.
+		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: failure}
+	case len(found) == 1:
+		return CreateResult[T]{Object: &found[0], Adopted: true, FailedWith: failure}, nil
+	}
+	ids := make([]string, len(found))
+	for i := range found {
+		ids[i] = spec.id(&found[i])
+	}
+	return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: failure, Candidates: ids}
+}
+
+// interruptKey carries the caller's Done channel into a creating call whose
+// context no longer cancels, so that retries stop at an interrupt.
+type interruptKey struct{}
+
+// createLedger keeps the creates of one client apart. A family's creates
+// share its lock: a request in flight holds it shared, and a
+// reconciliation holds it alone, so it never mistakes the object of a
+// sibling's request still in flight for its own. Ids created or adopted
+// in this process are claimed and never adopted a second time.
+type createLedger struct {
+	mu       sync.Mutex
+	families map[string]*sync.RWMutex
+	claimed  map[string]map[string]bool
+}
+
+func (l *createLedger) lock(family string) *sync.RWMutex {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.families == nil {
+		l.families = map[string]*sync.RWMutex{}
+	}
+	m, ok := l.families[family]
+	if !ok {
+		m = &sync.RWMutex{}
+		l.families[family] = m
+	}
+	return m
+}
+
+// postShared sends a creating request under its family's shared lock and
+// claims the object it made before releasing the lock, so that no
+// reconciliation sees that object unowned.
+func postShared[T any](ctx context.Context, l *createLedger, spec createSpec[T]) (*T, error) {
+	m := l.lock(spec.family)
+	m.RLock()
+	defer m.RUnlock()
+	obj, err := spec.post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if obj == nil || !spec.complete(obj) {
+		return nil, errAnswerIncomplete
+	}
+	l.claim(spec.family, spec.id(obj))
+	return obj, nil
+}
+
+// exclusive runs fn while no create of family is in flight.
+func (l *createLedger) exclusive(family string, fn func()) {
+	m := l.lock(family)
+	m.Lock()
+	defer m.Unlock()
+	fn()
+}
+
+func (l *createLedger) claim(family, id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.claimed == nil {
+		l.claimed = map[string]map[string]bool{}
+	}
+	if l.claimed[family] == nil {
+		l.claimed[family] = map[string]bool{}
+	}
+	l.claimed[family][id] = true
+}
+
+// unclaimed returns the objects of found that no create of this process owns.
+func unclaimed[T any](l *createLedger, family string, found []T, id func(*T) string) []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []T
+	for i := range found {
+		if !l.claimed[family][id(&found[i])] {
+			out = append(out, found[i])
+		}
+	}
+	return out
+}
