@@ -112,9 +112,6 @@ type CreatedCampaign struct {
 	CreatedAt     PartnerTime `json:"creation_timestamp"`
 	TrialDuration int64       `json:"trial_duration"`
 	Discount      *string     `json:"discount"`
-	// ID is the numeric id when the create already knows it (a campaign
-	// found by search after an unknown outcome); the answer has none.
-	ID int64 `json:"-"`
 }
 
 // CampaignSearchResult is an item of the search endpoint, the only place a
@@ -219,7 +216,7 @@ func (c *Client) postCampaign(ctx context.Context, in CampaignCreate) (*CreatedC
 
 // findCreatedCampaigns returns the active campaigns named as in that were
 // not in before, described as a create answer would (from the list, which
-// has the campaign's links), with their ids from the search.
+// has the campaign's links).
 func (c *Client) findCreatedCampaigns(ctx context.Context, in CampaignCreate, before existing) ([]CreatedCampaign, error) {
 	found, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
 	if err != nil {
@@ -235,10 +232,10 @@ func (c *Client) findCreatedCampaigns(ctx context.Context, in CampaignCreate, be
 			continue
 		}
 		cc := CreatedCampaign{Product: r.Product, Name: r.Name, Slug: r.Slug, CreatedAt: r.CreatedAt,
-			TrialDuration: in.TrialDuration, Discount: r.Offer, ID: r.ID}
+			TrialDuration: in.TrialDuration, Discount: r.Offer}
 		if item, ok := FindCampaignBySlug(list, r.Slug); ok {
 			cc = CreatedCampaign{Product: item.Product, Name: item.Name, Slug: item.Slug, URL: item.URL, ShortURL: item.ShortURL,
-				CreatedAt: item.CreatedAt, TrialDuration: item.TrialDuration, Discount: item.Discount, ID: r.ID}
+				CreatedAt: item.CreatedAt, TrialDuration: item.TrialDuration, Discount: item.Discount}
 		}
 		if in.TrialDuration != 0 && cc.TrialDuration != in.TrialDuration {
 			continue // the name is taken by a campaign this request did not describe

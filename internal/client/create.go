@@ -60,6 +60,9 @@ type CreateError struct {
 	// Unreconcilable is set when the platform offers no way to look for
 	// the object (recurrent charges have no list endpoint).
 	Unreconcilable bool
+	// Searched is set when the object was looked for after an unknown
+	// outcome and none was found: the platform did not act.
+	Searched bool
 }
 
 func (e *CreateError) Error() string {
@@ -214,7 +217,7 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 		return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: failure, ReconcileErr: findErr}
 	case len(found) == 0:
 		// Nothing new exists: the platform did not act after all.
-		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: failure}
+		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: failure, Searched: true}
 	case len(found) == 1:
 		return CreateResult[T]{Object: &found[0], Adopted: true, FailedWith: failure}, nil
 	}

@@ -3,11 +3,15 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -557,5 +561,39 @@ func TestActivate_retriedAnd422(t *testing.T) {
 	// A 422 on the first attempt is the platform's refusal, kept as it is.
 	if _, err := c.ActivateDirectCharge(ctx, ProductLiveChat, res.Object.ID); err == nil {
 		t.Fatalf("activating a %s charge again must fail", got.Status)
+	}
+}
+
+// The classification of a failed creating request, one case per kind of
+// failure the outcome rules name.
+func TestOutcomeOf(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want CreateOutcome
+	}{
+		{"connection refused", fmt.Errorf("POST /x: %w", refused), NotCreated},
+		{"missing credentials", &notSentError{&MissingCredentialsError{API: APIBilling}}, NotCreated},
+		{"never sent", &notSentError{errors.New("building")}, NotCreated},
+		{"rate limit wait", &rateLimitWaitError{err: errors.New("wait")}, NotCreated},
+		{"interrupted retry", fmt.Errorf("POST /x: %w", errInterruptedRetry), NotCreated},
+		{"429", &APIError{Status: 429}, NotCreated},
+		{"503 with Retry-After", &APIError{Status: 503, RetryAfter: "1"}, NotCreated},
+		{"400", &APIError{Status: 400}, NotCreated},
+		{"409", &APIError{Status: 409}, NotCreated},
+		{"422", &APIError{Status: 422}, NotCreated},
+		{"503 without Retry-After", &APIError{Status: 503}, OutcomeUnknown},
+		{"500", &APIError{Status: 500}, OutcomeUnknown},
+		{"502", &APIError{Status: 502}, OutcomeUnknown},
+		{"timeout", fmt.Errorf("POST /x: %w", errRequestTimeout), OutcomeUnknown},
+		{"reset", fmt.Errorf("POST /x: %w", syscall.ECONNRESET), OutcomeUnknown},
+		{"cancelled in flight", fmt.Errorf("POST /x: %w", context.Canceled), OutcomeUnknown},
+		{"incomplete answer", errAnswerIncomplete, OutcomeUnknown},
+		{"undecodable answer", errors.New("POST /x: decoding response (HTTP 201): invalid character"), OutcomeUnknown},
+	} {
+		if got := outcomeOf(tc.err); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }

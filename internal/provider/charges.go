@@ -258,17 +258,6 @@ func readChargeData[C, M any](ctx context.Context, data *providerData, req datas
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// addChargeCreateError reports a failed create of a charge (what is
-// "direct charge" or "recurrent charge"); a failure that does not tell
-// whether the platform created it says so.
-func addChargeCreateError(diags *diag.Diagnostics, what string, err error) {
-	summary, detail := describeAPIError("Unable to create "+what, err)
-	if !isAPIClientError(err) {
-		detail += mayExistNote(what)
-	}
-	diags.AddError(summary, detail)
-}
-
 // importChargeState takes "<id>" (the provider's default product) or
 // "<product>/<id>" into a charge resource's state.
 func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -407,21 +396,4 @@ func (keepStateWhenUnconfigured) PlanModifyString(_ context.Context, req planmod
 	if req.ConfigValue.IsNull() && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
 		resp.PlanValue = req.StateValue
 	}
-}
-
-// isAPIClientError reports a 4xx answer (the platform refused the request)
-// or a request never sent: either way nothing was created.
-func isAPIClientError(err error) bool {
-	if client.IsMissingCredentials(err) {
-		return true
-	}
-	apiErr, ok := client.AsAPIError(err)
-	return ok && apiErr.Status >= 400 && apiErr.Status < 500
-}
-
-// mayExistNote is added to a failed create whose outcome is unknown.
-func mayExistNote(kind string) string {
-	return "\n\nThe request failed in a way that does not tell whether the platform created the " + kind +
-		". It may exist without being in the Terraform state: check your app's charges before applying again, " +
-		"and import it (terraform import) if it was created."
 }

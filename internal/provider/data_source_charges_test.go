@@ -107,9 +107,10 @@ func TestAccDirectChargesDataSource_filters(t *testing.T) {
 	c := sandboxClient(t, sbx)
 	var ids []string
 	for i := 0; i < 23; i++ {
-		d, err := c.CreateDirectCharge(ctx, client.ProductLiveChat, client.DirectChargeRequest{
+		dRes, err := c.CreateDirectCharge(ctx, client.ProductLiveChat, client.DirectChargeRequest{
 			Name: fmt.Sprintf("charge %d", i), Price: int64(100 + i), Quantity: 1, ReturnURL: "https://example.com/",
 		})
+		d := dRes.Object
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +121,8 @@ func TestAccDirectChargesDataSource_filters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rc, err := c.CreateRecurrentCharge(ctx, client.ProductLiveChat, client.RecurrentChargeRequest{Name: "sub", Price: 2500, ReturnURL: "https://example.com/"})
+	rcRes, err := c.CreateRecurrentCharge(ctx, client.ProductLiveChat, client.RecurrentChargeRequest{Name: "sub", Price: 2500, ReturnURL: "https://example.com/"})
+	rc := rcRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +184,8 @@ func TestAccChargeDataSources_examples(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	ctx := context.Background()
 	c := sandboxClient(t, sbx)
-	rc, err := c.CreateRecurrentCharge(ctx, client.ProductLiveChat, client.RecurrentChargeRequest{Name: "sub", Price: 1000, ReturnURL: "https://example.com/"})
+	rcRes, err := c.CreateRecurrentCharge(ctx, client.ProductLiveChat, client.RecurrentChargeRequest{Name: "sub", Price: 1000, ReturnURL: "https://example.com/"})
+	rc := rcRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +195,8 @@ func TestAccChargeDataSources_examples(t *testing.T) {
 	if _, err := c.ActivateRecurrentCharge(ctx, client.ProductLiveChat, rc.ID); err != nil {
 		t.Fatal(err)
 	}
-	dc, err := c.CreateDirectCharge(ctx, client.ProductLiveChat, client.DirectChargeRequest{Name: "seats", Price: 300, Quantity: 4, ReturnURL: "https://example.com/"})
+	dcRes, err := c.CreateDirectCharge(ctx, client.ProductLiveChat, client.DirectChargeRequest{Name: "seats", Price: 300, Quantity: 4, ReturnURL: "https://example.com/"})
+	dc := dcRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}

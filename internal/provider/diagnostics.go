@@ -108,18 +108,54 @@ func readFailed(ctx context.Context, resp *resource.ReadResponse, summary string
 	return false
 }
 
-// isAmbiguousFailure reports a failed create after which the platform may
-// or may not have acted (no answer at all, or a server error), so the
-// partner resources look for the object before reporting. It differs from
-// isAPIClientError, the charges' test, on a cancelled request: not
-// ambiguous here, "may exist" there.
-func isAmbiguousFailure(err error) bool {
-	if err == nil || client.IsMissingCredentials(err) || errors.Is(err, context.Canceled) {
-		return false
+// createTarget names what a resource creates, for the diagnostics of a
+// create that did not simply succeed.
+type createTarget struct {
+	// what is the object in words: "direct charge".
+	what string
+	// importCommand imports it, with <placeholders> for what the user fills in.
+	importCommand string
+	// findHint says where the user can look for the object.
+	findHint string
+}
+
+// addCreateError reports a create that left nothing in the state: the
+// platform's answer, and whether the object may exist after all.
+func addCreateError(diags *diag.Diagnostics, t createTarget, err error) {
+	summary, detail := describeAPIError("Unable to create "+t.what, err)
+	ce, ok := client.AsCreateError(err)
+	switch {
+	case ok && ce.Outcome == client.OutcomeUnknown:
+		summary = "The " + t.what + " may have been created"
+		detail += "\n\n" + unknownOutcomeDetail(t, ce)
+	case ok && ce.Searched:
+		detail += "\n\nThe provider looked for the " + t.what + " this request could have made and found none: " +
+			"nothing was created, so running apply again is safe."
 	}
-	apiErr, ok := client.AsAPIError(err)
-	if !ok {
-		return true
+	diags.AddError(summary, detail)
+}
+
+func unknownOutcomeDetail(t createTarget, ce *client.CreateError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The request failed in a way that does not tell whether the platform created the %s, ", t.what)
+	switch {
+	case ce.Unreconcilable:
+		fmt.Fprintf(&b, "and the platform offers no way to look for it. ")
+	case len(ce.Candidates) > 0:
+		fmt.Fprintf(&b, "and %d objects that it may have made exist (%s), so none was adopted. ",
+			len(ce.Candidates), strings.Join(ce.Candidates, ", "))
+	case ce.ReconcileErr != nil:
+		fmt.Fprintf(&b, "and looking for it failed (%v). ", ce.ReconcileErr)
 	}
-	return apiErr.Status >= 500
+	fmt.Fprintf(&b, "It may exist without being in the Terraform state. Before applying again, %s; if it exists, "+
+		"import it instead of creating another:\n\n  %s", t.findHint, t.importCommand)
+	return b.String()
+}
+
+// addAdoptionWarning tells that a create whose answer was lost made the
+// object, and that Terraform manages it now.
+func addAdoptionWarning(diags *diag.Diagnostics, what, id string, failedWith error) {
+	diags.AddWarning("The "+what+" was created despite a failed request",
+		fmt.Sprintf("The create request failed (%v), but the platform had created %s %s with exactly these arguments, "+
+			"and no other resource owns it. Terraform manages it now instead of creating another.", failedWith, what, id))
 }

@@ -98,31 +98,24 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	product := r.data.productOr(plan.Product)
-	request := directChargeRequestFrom(plan)
-	// The platform's clock may differ from ours; a charge created this
-	// long before the request cannot be the one it made.
-	since := time.Now().Add(-directChargeReconcileWindow)
-	charge, err := r.data.client.CreateDirectCharge(ctx, product, request)
-	if err != nil && !isAPIClientError(err) {
-		// The answer was lost: reconcile by listing, as API.md §4 says.
-		found, findErr := r.data.client.FindCreatedDirectCharge(ctx, product, request, since)
-		if findErr != nil {
-			resp.Diagnostics.AddWarning("Could not tell which direct charge the failed create made", findErr.Error())
-		}
-		if findErr == nil && found != nil {
-			resp.Diagnostics.AddWarning("Direct charge adopted after a failed create",
-				"The create request failed ("+err.Error()+"), but the platform had created direct charge "+found.ID+
-					" with exactly these arguments, so it is now managed by Terraform instead of being created again.")
-			charge, err = found, nil
-		}
-	}
+	res, err := r.data.client.CreateDirectCharge(ctx, product, directChargeRequestFrom(plan))
 	if err != nil {
-		addChargeCreateError(&resp.Diagnostics, "direct charge", err)
+		addCreateError(&resp.Diagnostics, directChargeTarget, err)
 		return
 	}
-	state, diags := modelFromDirectCharge(product, plan.AutoActivate, charge)
+	if res.Adopted {
+		addAdoptionWarning(&resp.Diagnostics, "direct charge", res.Object.ID, res.FailedWith)
+	}
+	state, diags := modelFromDirectCharge(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// directChargeTarget names a direct charge in the diagnostics of a create.
+var directChargeTarget = createTarget{
+	what:          "direct charge",
+	importCommand: "terraform import livechat_direct_charge.<name> <product>/<id>",
+	findHint:      "look for it among your app's pending direct charges (the livechat_direct_charges data source with status = \"pending\")",
 }
 
 func (r *directChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

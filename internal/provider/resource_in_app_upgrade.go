@@ -110,7 +110,8 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"webhook_secret": schema.StringAttribute{
 				MarkdownDescription: "The secret that authenticates webhooks to your endpoint, 1 to 256 characters. " +
-					"When omitted the platform generates one at creation and Terraform keeps it in state (sensitive), " +
+					"When omitted the provider generates one (32 random hexadecimal characters) and sends it with the create " +
+					"request, so that a lost answer cannot lose it, and Terraform keeps it in state (sensitive), " +
 					"so you can pass it to your endpoint's configuration. The platform never returns it again: after " +
 					"an import it is `null` until set here. Changing it updates the upgrade in place.",
 				Optional:      true,
@@ -166,13 +167,23 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
+	res, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create in-app upgrade", err)
+		addCreateError(&resp.Diagnostics, inAppUpgradeTarget, err)
 		return
 	}
-	state := modelFromInAppUpgrade(u, types.StringValue(secret))
+	if res.Adopted {
+		addAdoptionWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, res.FailedWith)
+	}
+	state := modelFromInAppUpgrade(res.Object, types.StringValue(secret))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// inAppUpgradeTarget names an upgrade in the diagnostics of a create.
+var inAppUpgradeTarget = createTarget{
+	what:          "in-app upgrade",
+	importCommand: "terraform import livechat_in_app_upgrade.<name> <app_id>/<id>",
+	findHint:      "look for it among the app's in-app upgrades in the Developer Console",
 }
 
 func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -284,7 +295,7 @@ func modelFromInAppUpgrade(u *client.InAppUpgrade, secret types.String) inAppUpg
 }
 
 // inAppUpgradeCreateFrom builds the create body; an unknown secret (not
-// configured) is left for the platform to generate.
+// configured) is left empty for the client to generate.
 func inAppUpgradeCreateFrom(m inAppUpgradeResourceModel) client.InAppUpgradeCreate {
 	in := client.InAppUpgradeCreate{
 		Name:        m.Name.ValueString(),

@@ -355,10 +355,11 @@ func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	rc := newUpgradeReceiver(t)
 	c := sandboxClient(t, sbx)
-	u, _, err := c.CreateInAppUpgrade(context.Background(), sandbox.SandboxAppID, client.InAppUpgradeCreate{
+	uRes, _, err := c.CreateInAppUpgrade(context.Background(), sandbox.SandboxAppID, client.InAppUpgradeCreate{
 		Name: "Extra Accounts", Description: "Adds five more agent accounts.", WebhookURL: rc.URL,
 		Type: "quantity", Price: 1500, PaymentType: "organization",
 	})
+	u := uRes.Object
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,44 +166,20 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	}
 	c := r.data.client
 	in := campaignRequestFrom(plan)
-
-	created, err := c.CreateCampaign(ctx, in)
-	var found *client.CampaignSearchResult
+	res, err := c.CreateCampaign(ctx, in)
 	switch {
-	case err == nil:
 	case client.IsConflict(err):
 		r.addConflict(ctx, &resp.Diagnostics, in, err)
 		return
-	case isAmbiguousFailure(err):
-		// The platform may have created the campaign before the answer was
-		// lost: look for it by name before reporting anything.
-		match, diags := reconcileCampaign(ctx, c, in, err)
-		resp.Diagnostics.Append(diags...)
-		if match == nil {
-			return
-		}
-		found = match
-		list, lerr := c.ListCampaignsShared(ctx, client.CampaignStateActive)
-		if item, ok := findCampaignBySlug(list, match.Slug); lerr == nil && ok {
-			created = createdFromListed(item)
-		} else {
-			created = &client.CreatedCampaign{Product: match.Product, Name: match.Name, Slug: match.Slug,
-				CreatedAt: match.CreatedAt, TrialDuration: in.TrialDuration, Discount: match.Offer}
-		}
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to create partner campaign", err)
+	case err != nil:
+		addCreateError(&resp.Diagnostics, partnerCampaignTarget, err)
 		return
-	}
-
-	if found != nil && created.TrialDuration != in.TrialDuration {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Partner campaign already exists",
-			fmt.Sprintf("An active campaign named %q exists, but with a trial of %d days instead of %d, so it is not the one "+
-				"this apply meant to create.\n\n", in.Name, created.TrialDuration, in.TrialDuration)+campaignConflictDetail(in.Name, created.Slug, nil))
-		return
+	case res.Adopted:
+		addAdoptionWarning(&resp.Diagnostics, "partner campaign", res.Object.Slug, res.FailedWith)
 	}
 
 	state := plan
-	applyCreatedCampaign(&state, created)
+	applyCreatedCampaign(&state, res.Object)
 	// The campaign exists now: record it before the id lookup, so a failed
 	// lookup can never lose it. A link left to the platform is null until
 	// the lookup (applySearchResult) fills it in.
@@ -214,22 +190,23 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	if found == nil {
-		matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
-		if err != nil {
-			resp.Diagnostics.AddWarning("Campaign created, but its ID is not known yet",
-				fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %v. "+
-					"campaign_id stays null until the next refresh finds it.", created.Slug, err))
-		}
-		if m, ok := findSearchResultBySlug(matches, created.Slug); ok {
-			found = &m
-		}
+	matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Campaign created, but its ID is not known yet",
+			fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %v. "+
+				"campaign_id stays null until the next refresh finds it.", res.Object.Slug, err))
 	}
-	if found != nil {
-		applySearchResult(&state, *found)
+	if m, ok := findSearchResultBySlug(matches, res.Object.Slug); ok {
+		applySearchResult(&state, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// partnerCampaignTarget names a campaign in the diagnostics of a create.
+var partnerCampaignTarget = createTarget{
+	what:          "partner campaign",
+	importCommand: "terraform import livechat_partner_campaign.<name> <slug>",
+	findHint:      "look for a campaign of this name in the Partner Program dashboard or the livechat_partner_campaigns data source",
 }
 
 // addConflict explains a 409: the name is taken, and how to adopt the
@@ -265,32 +242,6 @@ func campaignConflictDetail(name, slug string, err error) string {
 		name, slug, msg, slug, slug)
 }
 
-// reconcileCampaign looks for the campaign an ambiguous create may have
-// made. It returns the match, or nil with an error diagnostic.
-func reconcileCampaign(ctx context.Context, c *client.Client, in client.CampaignCreate, createErr error) (*client.CampaignSearchResult, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
-	switch {
-	case err != nil:
-		diags.AddError("Partner campaign may have been created",
-			fmt.Sprintf("Creating the campaign %q failed in a way that does not tell whether the platform created it (%v), "+
-				"and searching for it failed too (%v). Look for the campaign in the Partner Program dashboard: if it exists, "+
-				"import it with `terraform import livechat_partner_campaign.<name> <slug>`; otherwise run apply again.",
-				in.Name, createErr, err))
-		return nil, diags
-	case len(matches) == 0:
-		diags.AddError("Unable to create partner campaign",
-			fmt.Sprintf("Creating the campaign %q failed (%v). No active campaign with that name exists, so nothing was "+
-				"created; run apply again.", in.Name, createErr))
-		return nil, diags
-	}
-	m := matches[0]
-	diags.AddWarning("Partner campaign created despite an error",
-		fmt.Sprintf("Creating the campaign %q failed (%v), but the campaign exists (slug %s, id %d): the platform acted "+
-			"before the answer was lost. Terraform manages that campaign now.", in.Name, createErr, m.Slug, m.ID))
-	return &m, diags
-}
-
 func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
@@ -313,7 +264,7 @@ func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	slug := state.ID.ValueString()
-	item, ok := findCampaignBySlug(list, slug)
+	item, ok := client.FindCampaignBySlug(list, slug)
 	if !ok {
 		if !imported {
 			resp.Diagnostics.AddWarning("Partner campaign no longer active",
@@ -487,20 +438,6 @@ func applySearchResult(m *partnerCampaignModel, r client.CampaignSearchResult) {
 	if (m.Link.IsUnknown() || m.Link.IsNull()) && r.LandingPageURL != "" {
 		m.Link = types.StringValue(r.LandingPageURL)
 	}
-}
-
-func createdFromListed(c client.Campaign) *client.CreatedCampaign {
-	return &client.CreatedCampaign{Product: c.Product, Name: c.Name, Slug: c.Slug, URL: c.URL, ShortURL: c.ShortURL,
-		CreatedAt: c.CreatedAt, TrialDuration: c.TrialDuration, Discount: c.Discount}
-}
-
-func findCampaignBySlug(list []client.Campaign, slug string) (client.Campaign, bool) {
-	for _, c := range list {
-		if c.Slug == slug {
-			return c, true
-		}
-	}
-	return client.Campaign{}, false
 }
 
 // findSearchResultBySlug picks the campaign with slug from search results

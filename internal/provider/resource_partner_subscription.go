@@ -153,9 +153,8 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 	}
 	c := r.data.client
 	product, lic := plan.Product.ValueString(), plan.LicenseID.ValueString()
-	err := c.CreateSubscription(ctx, product, lic, subscriptionCreateFrom(plan, token.ValueString()))
+	res, err := c.CreateSubscription(ctx, product, lic, subscriptionCreateFrom(plan, token.ValueString()))
 	switch {
-	case err == nil:
 	case client.IsConflict(err):
 		resp.Diagnostics.AddError("Partner subscription already exists", subscriptionConflictDetail(product, lic, err))
 		return
@@ -164,24 +163,11 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 		resp.Diagnostics.AddAttributeError(path.Root("license_id"), summary,
 			detail+fmt.Sprintf("\n\nCheck license_id %q and product %q: the license must be one of your client licenses.", lic, product))
 		return
-	case isAmbiguousFailure(err):
-		// The card may have been charged: trust only what the license says.
-		l, gerr := c.GetLicense(ctx, product, lic)
-		if gerr != nil || !l.HasOpenSubscription() || !subscriptionMatches(l, plan) {
-			resp.Diagnostics.AddError("Partner subscription may have been created",
-				fmt.Sprintf("Creating the subscription of %s license %s failed in a way that does not tell whether the "+
-					"platform acted (%v), and the license does not show the planned subscription. Check the license in the "+
-					"Partner Program dashboard before running apply again: a second create may charge the card twice. If the "+
-					"subscription exists, import it with `terraform import livechat_partner_subscription.<name> %s/%s`.",
-					product, lic, err, product, lic))
-			return
-		}
-		resp.Diagnostics.AddWarning("Partner subscription created despite an error",
-			fmt.Sprintf("Creating the subscription failed (%v), but the license shows it open with the planned plan, "+
-				"cycle and seats: the platform acted before the answer was lost.", err))
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to create partner subscription", err)
+	case err != nil:
+		addCreateError(&resp.Diagnostics, partnerSubscriptionTarget, err)
 		return
+	case res.Adopted:
+		addAdoptionWarning(&resp.Diagnostics, "partner subscription", product+"/"+lic, res.FailedWith)
 	}
 
 	state := plan
@@ -202,6 +188,14 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 	}
 	applyLicenseComputed(&state, l)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// partnerSubscriptionTarget names a subscription in the diagnostics of a
+// create: a second create may charge the card twice.
+var partnerSubscriptionTarget = createTarget{
+	what:          "partner subscription",
+	importCommand: "terraform import livechat_partner_subscription.<name> <product>/<license_id>",
+	findHint:      "check the license in the Partner Program dashboard (a second create may charge the card twice)",
 }
 
 func (r *partnerSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -225,7 +219,13 @@ func (r *partnerSubscriptionResource) Read(ctx context.Context, req resource.Rea
 		addAPIError(&resp.Diagnostics, "Unable to read partner subscription", err)
 		return
 	}
-	if !l.HasOpenSubscription() {
+	switch l.Subscription() {
+	case client.SubscriptionUnsure:
+		resp.Diagnostics.AddWarning("Partner subscription state unclear",
+			fmt.Sprintf("The %s license %s does not say clearly whether its subscription is open (status %q). It is kept in "+
+				"state as it was; check the license in the Partner Program dashboard.", product, lic, l.Status))
+		return
+	case client.SubscriptionClosed:
 		resp.Diagnostics.AddWarning("Partner subscription closed outside Terraform",
 			fmt.Sprintf("The %s license %s has no open subscription (status %q): it was closed outside Terraform. It is "+
 				"removed from state, and the next plan proposes a new subscription, which charges the card in card_token_wo.",
@@ -369,13 +369,6 @@ func subscriptionConflictDetail(product, lic string, err error) string {
 func subscriptionCreateFrom(m partnerSubscriptionModel, token string) client.SubscriptionCreate {
 	return client.SubscriptionCreate{Token: token, Plan: m.Plan.ValueString(),
 		BillingCycle: m.BillingCycle.ValueString(), Seats: m.Seats.ValueInt64()}
-}
-
-// subscriptionMatches reports whether a license shows the planned subscription.
-func subscriptionMatches(l *client.License, m partnerSubscriptionModel) bool {
-	return l.Plan != nil && *l.Plan == m.Plan.ValueString() &&
-		l.BillingCycle != nil && *l.BillingCycle == m.BillingCycle.ValueString() &&
-		l.Seats != nil && *l.Seats == m.Seats.ValueInt64()
 }
 
 // applyLicense takes the subscription's settings (drift) and the computed

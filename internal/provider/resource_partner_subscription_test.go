@@ -299,14 +299,8 @@ func TestSubscriptionConverters(t *testing.T) {
 	}
 	plan, cycle, seats := "team", "annual", int64(4)
 	l := &client.License{Plan: &plan, BillingCycle: &cycle, Seats: &seats, Status: "paid", CCAdded: true, Paid: true}
-	if !subscriptionMatches(l, m) {
-		t.Fatal("matching license")
-	}
 	seats2 := int64(5)
 	l.Seats = &seats2
-	if subscriptionMatches(l, m) {
-		t.Fatal("seats differ")
-	}
 	applyLicense(&m, l)
 	if m.Seats.ValueInt64() != 5 || m.Status.ValueString() != "paid" || !m.EndAt.IsNull() {
 		t.Fatalf("applied %+v", m)

@@ -122,15 +122,26 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	product := r.data.productOr(plan.Product)
-	charge, err := r.data.client.CreateRecurrentCharge(ctx, product, recurrentChargeRequestFrom(plan))
+	res, err := r.data.client.CreateRecurrentCharge(ctx, product, recurrentChargeRequestFrom(plan))
 	if err != nil {
-		addChargeCreateError(&resp.Diagnostics, "recurrent charge", err)
+		addCreateError(&resp.Diagnostics, recurrentChargeTarget, err)
 		return
 	}
-	state, diags := modelFromRecurrentCharge(product, plan.AutoActivate, charge)
+	state, diags := modelFromRecurrentCharge(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
 	// The charge exists now: record it even if a conversion step complained.
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// recurrentChargeTarget names a recurrent charge in the diagnostics of a
+// create. The platform cannot list recurrent charges, so the user is told
+// where a charge shows up.
+var recurrentChargeTarget = createTarget{
+	what:          "recurrent charge",
+	importCommand: "terraform import livechat_recurrent_charge.<name> <product>/<id>",
+	findHint: "find its id: the platform cannot list recurrent charges, but the provider's TRACE log (TF_LOG_PROVIDER=TRACE) " +
+		"of a run that gets an answer shows it, a buyer who opens the charge sees it in the confirmation link, and the " +
+		"direct charges that bill it carry it as recurrent_charge_id",
 }
 
 func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

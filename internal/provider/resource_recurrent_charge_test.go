@@ -720,9 +720,10 @@ func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: rcConfig(sbx, rcBasic),
-			ExpectError: expectWords("Unable", "to", "create", "recurrent", "charge", "does", "not", "tell",
-				"whether", "the", "platform", "created", "the", "recurrent", "charge.", "It", "may", "exist", "without", "being",
-				"in", "the", "Terraform", "state", "(terraform", "import)"),
+			ExpectError: expectWords("The", "recurrent", "charge", "may", "have", "been", "created", "does", "not", "tell",
+				"whether", "the", "platform", "created", "the", "recurrent", "charge,", "and", "the", "platform", "offers", "no",
+				"way", "to", "look", "for", "it.", "It", "may", "exist", "without", "being", "in", "the", "Terraform", "state",
+				"terraform", "import", "livechat_recurrent_charge.<name>", "<product>/<id>"),
 		}},
 	})
 	if got := sbx.storedObjects(t, "recurrent_charges"); len(got) != 1 {

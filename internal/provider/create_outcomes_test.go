@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
+)
+
+// emptyCreated answers the first creating POST under prefix with an empty
+// 201 after the sandbox committed it: a success that does not describe the
+// object.
+func emptyCreated(prefix string, posts *atomic.Int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, prefix) && posts.Add(1) == 1 {
+				next.ServeHTTP(httptest.NewRecorder(), r)
+				w.WriteHeader(http.StatusCreated)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// A 201 with an empty body is not a charge with an empty id: the direct
+// charge it made is found and adopted, and the next plan is empty.
+func TestAccDirectChargeResource_emptyCreateAnswer(t *testing.T) {
+	var posts atomic.Int64
+	sbx := newWrappedTestSandbox(t, sandbox.Options{}, emptyCreated("/v3/direct_charge/", &posts))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: dcConfig(sbx, dcBasic),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("quantity"), knownvalue.Int64Exact(10)),
+				},
+			},
+			{Config: dcConfig(sbx, dcBasic), ConfigPlanChecks: emptyPlan()},
+		},
+	})
+	if got := sbx.storedObjects(t, "direct_charges"); len(got) != 1 || posts.Load() != 1 {
+		t.Fatalf("%d direct charges after %d creates, want 1 and 1", len(got), posts.Load())
+	}
+}
+
+// A recurrent charge cannot be looked for: an empty 201 fails the apply
+// saying the charge may exist, and stores nothing: no charge with an
+// empty id, which no refresh could ever find again.
+func TestAccRecurrentChargeResource_emptyCreateAnswer(t *testing.T) {
+	var posts atomic.Int64
+	sbx := newWrappedTestSandbox(t, sandbox.Options{}, emptyCreated("/v3/recurrent_charge/", &posts))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: rcConfig(sbx, rcBasic),
+			ExpectError: expectWords("The", "recurrent", "charge", "may", "have", "been", "created", "success", "but", "did",
+				"not", "describe", "the", "created", "object"),
+		}, {
+			// Nothing is in the state: the plan proposes the charge again
+			// rather than reading an empty id.
+			Config:             rcConfig(sbx, rcBasic),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if got := sbx.storedObjects(t, "recurrent_charges"); len(got) != 1 {
+		t.Fatalf("%d recurrent charges stored, want 1", len(got))
+	}
+}
+
+// An in-app upgrade whose create answer is lost after commit is found in
+// the app's list and adopted, with the webhook secret the provider sent,
+// which still signs the platform's webhooks.
+func TestAccInAppUpgradeResource_dropAfterCommit(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": "POST /v2/applications/", "drop_after_commit": true, "count": 1})
+	rc := newUpgradeReceiver(t)
+	cfg := upgradeHCL(sbx, map[string]any{"webhook_url": rc.URL + "/hook"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkUpgradesDestroyed(sbx),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: checkSecretSigns(sbx, rc, "100200300")},
+			{Config: cfg, ConfigPlanChecks: emptyPlan()},
+		},
+	})
+	if n := sbx.RequestCount("POST /v2/applications/{app_id}/in-app-upgrades"); n != 1 {
+		t.Fatalf("the create was sent %d times, want 1", n)
+	}
+}
