@@ -110,3 +110,28 @@ func TestSolutionsLifecycle_againstSandbox(t *testing.T) {
 		t.Fatalf("unknown license: want 404, got %v", err)
 	}
 }
+
+// Whether a subscription is open does not hang on the undocumented
+// recurrent flag: a license in trial with a plan, cycle and seats has one,
+// and a license that says too little is unsure, never closed.
+func TestLicenseSubscription(t *testing.T) {
+	yes, no := true, false
+	plan, cycle, seats := PlanTeam, BillingMonthly, int64(3)
+	for _, tc := range []struct {
+		name string
+		l    License
+		want SubscriptionState
+	}{
+		{"recurrent flag set", License{Recurrent: &yes}, SubscriptionOpen},
+		{"recurrent flag cleared", License{Recurrent: &no, Plan: &plan, BillingCycle: &cycle, Seats: &seats}, SubscriptionClosed},
+		{"trial with plan, cycle and seats", License{Status: LicenseTrial, Plan: &plan, BillingCycle: &cycle, Seats: &seats}, SubscriptionOpen},
+		{"paid with plan, cycle and seats", License{Status: LicensePaid, Plan: &plan, BillingCycle: &cycle, Seats: &seats}, SubscriptionOpen},
+		{"no plan at all", License{Status: LicensePaid}, SubscriptionClosed},
+		{"expired", License{Status: LicenseExpired, Plan: &plan, BillingCycle: &cycle, Seats: &seats}, SubscriptionClosed},
+		{"a plan without seats", License{Status: LicensePaid, Plan: &plan}, SubscriptionUnsure},
+	} {
+		if got := tc.l.Subscription(); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
