@@ -7,6 +7,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +127,9 @@ type Client struct {
 	mu          sync.RWMutex
 	accessToken string
 
+	// secrets are the secret values masked in every log line.
+	secrets *SecretSet
+
 	// campaigns shares the Partner Program campaign list between callers.
 	campaigns campaignCache
 	// creates keeps concurrent creating calls from adopting each other's objects.
@@ -133,48 +138,21 @@ type Client struct {
 
 // New validates cfg and builds a Client with one reused HTTP client.
 func New(cfg Config) (*Client, error) {
-	// An endpoint left empty takes its production default, so a caller can
-	// point one API elsewhere without repeating the other three.
-	def := DefaultEndpoints()
-	for _, e := range []struct {
-		dst *string
-		def string
-	}{
-		{&cfg.Endpoints.Billing, def.Billing},
-		{&cfg.Endpoints.Partners, def.Partners},
-		{&cfg.Endpoints.Accounts, def.Accounts},
-		{&cfg.Endpoints.DeveloperConsole, def.DeveloperConsole},
-	} {
-		if *e.dst == "" {
-			*e.dst = e.def
-		}
-	}
-	if cfg.MaxRetries < 0 {
-		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
-	}
-	if cfg.RequestsPerSecond < 0 || math.IsNaN(cfg.RequestsPerSecond) || math.IsInf(cfg.RequestsPerSecond, 0) {
-		return nil, fmt.Errorf("requests per second must be a finite number, 0 or more, got %v", cfg.RequestsPerSecond)
-	}
-	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = DefaultRequestTimeout
-	}
-	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = 500 * time.Millisecond
-	}
-	if cfg.RetryWaitMax <= 0 {
-		cfg.RetryWaitMax = 15 * time.Second
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = cfg.RetryWaitMin
+	cfg, err := withDefaults(cfg)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{
 		cfg:         cfg,
 		endpoints:   map[API]*url.URL{},
 		logger:      cfg.Logger,
 		accessToken: cfg.AccessToken,
+		secrets:     configuredSecrets(cfg),
 	}
 	if c.logger == nil {
 		c.logger = nopLogger{}
+	} else {
+		c.logger = maskingLogger{next: c.logger, secrets: c.secrets}
 	}
 	for api, raw := range map[API]string{
 		APIBilling:          cfg.Endpoints.Billing,
@@ -202,17 +180,73 @@ func New(cfg Config) (*Client, error) {
 		// undocumented server-side limit is most likely to punish.
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), 1)
 	}
+	c.retry = c.newRetryClient()
+	return c, nil
+}
 
-	transport := cfg.Transport
+// withDefaults checks the numeric settings of cfg and fills what is unset.
+func withDefaults(cfg Config) (Config, error) {
+	// An endpoint left empty takes its production default, so a caller can
+	// point one API elsewhere without repeating the other three.
+	def := DefaultEndpoints()
+	for _, e := range []struct {
+		dst *string
+		def string
+	}{
+		{&cfg.Endpoints.Billing, def.Billing},
+		{&cfg.Endpoints.Partners, def.Partners},
+		{&cfg.Endpoints.Accounts, def.Accounts},
+		{&cfg.Endpoints.DeveloperConsole, def.DeveloperConsole},
+	} {
+		if *e.dst == "" {
+			*e.dst = e.def
+		}
+	}
+	if cfg.MaxRetries < 0 {
+		return cfg, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
+	if cfg.RequestsPerSecond < 0 || math.IsNaN(cfg.RequestsPerSecond) || math.IsInf(cfg.RequestsPerSecond, 0) {
+		return cfg, fmt.Errorf("requests per second must be a finite number, 0 or more, got %v", cfg.RequestsPerSecond)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = 500 * time.Millisecond
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = 15 * time.Second
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	return cfg, nil
+}
+
+// newRetryClient builds the one HTTP client of c: go-retryablehttp with the
+// client's retry policy, over the guard, the rate limiter and the transport.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	transport := c.cfg.Transport
 	if transport == nil {
-		transport = cleanhttp.DefaultPooledTransport()
+		transport = newDefaultTransport()
 	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &limitedTransport{next: transport, limiter: c.limiter}}
+	rc.HTTPClient = &http.Client{
+		Transport: &guardTransport{
+			next:      &limitedTransport{next: transport, limiter: c.limiter},
+			endpoints: c.endpoints,
+			secrets:   c.secrets,
+		},
+		// guardTransport already turns a redirect into a RedirectError;
+		// this keeps net/http from following one should a response ever
+		// reach it, since it would resend the body and, to the same host
+		// on another port or scheme, the Authorization header.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	rc.Logger = nil
-	rc.RetryMax = cfg.MaxRetries
-	rc.RetryWaitMin = cfg.RetryWaitMin
-	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.RetryMax = c.cfg.MaxRetries
+	rc.RetryWaitMin = c.cfg.RetryWaitMin
+	rc.RetryWaitMax = c.cfg.RetryWaitMax
 	rc.CheckRetry = checkRetry
 	rc.Backoff = backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
@@ -223,28 +257,102 @@ func New(cfg Config) (*Client, error) {
 			})
 		}
 	}
-	c.retry = rc
-	return c, nil
+	return rc
 }
 
-// ValidateEndpoint checks that raw is an absolute http(s) URL and that plain
-// http is used only for a loopback address (the sandbox).
+// newDefaultTransport is the pooled transport used when the caller brings
+// none. cleanhttp leaves TLSClientConfig nil, so the TLS floor would be
+// whatever crypto/tls defaults to; the platform speaks TLS 1.2 and later,
+// so the floor is stated here and no older protocol is ever negotiated.
+func newDefaultTransport() *http.Transport {
+	t := cleanhttp.DefaultPooledTransport()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return t
+}
+
+// configuredSecrets collects the secret values of cfg, to be masked in
+// every log line.
+func configuredSecrets(cfg Config) *SecretSet {
+	s := &SecretSet{}
+	s.Add(cfg.AccessToken, cfg.PersonalAccessToken, cfg.PartnerToken, cfg.PartnerPassword)
+	if cfg.PersonalAccessToken != "" {
+		s.Add(basicCredential(cfg.AccountID, cfg.PersonalAccessToken))
+	}
+	if cfg.OAuth != nil {
+		s.Add(cfg.OAuth.ClientSecret, cfg.OAuth.RefreshToken)
+	}
+	return s
+}
+
+func basicCredential(accountID, pat string) string {
+	return base64.StdEncoding.EncodeToString([]byte(accountID + ":" + pat))
+}
+
+// ValidateEndpoint checks that raw is an absolute http(s) URL without user
+// info, and that plain http is used only for a loopback address (the
+// sandbox). Its messages never show the user info of raw.
 func ValidateEndpoint(raw string) (*url.URL, error) {
+	shown, hasUserinfo := withoutUserinfo(raw)
+	if hasUserinfo {
+		return nil, fmt.Errorf("%q must not carry user info (user:password@): no user info is allowed in an endpoint, "+
+			"credentials are sent only from the provider's credential settings", shown)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+		// url.Parse repeats the whole URL in its error; its reason is enough.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return nil, fmt.Errorf("%q is not a valid URL: %v", shown, err)
+	}
+	if u.User != nil {
+		u.User = nil
+		return nil, fmt.Errorf("%q must not carry user info (user:password@)", u.String())
 	}
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("%q must be an absolute http(s) URL such as https://billing.text.com", raw)
+		return nil, fmt.Errorf("%q must be an absolute http(s) URL such as https://billing.text.com", shown)
 	}
 	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
-		return nil, fmt.Errorf("%q uses plain http, which is allowed only for a loopback address (127.0.0.1, ::1, localhost); use https", raw)
+		return nil, fmt.Errorf("%q uses plain http, which is allowed only for a loopback address (127.0.0.1, ::1, localhost); use https", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%q must not carry a query or fragment", raw)
+		return nil, fmt.Errorf("%q must not carry a query or fragment", shown)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
+}
+
+// schemePrefix matches "scheme:/" at the start of a URL written with a
+// single slash, where the authority follows the slashes.
+var schemePrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:/+`)
+
+// withoutUserinfo returns raw with anything that reads as user info
+// ("user:password@" before the host) removed, and whether there was some.
+// It works on the text, so that even a URL that does not parse is shown
+// without its password.
+func withoutUserinfo(raw string) (string, bool) {
+	firstAt := strings.Index(raw, "@")
+	if firstAt < 0 {
+		return raw, false
+	}
+	// The authority starts after the "//" (or "scheme:/") that precedes
+	// the first "@"; without one, the text starts with it ("user:pw@host").
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 && i < firstAt {
+		start = i + 2
+	} else if m := schemePrefix.FindString(raw); m != "" && len(m) <= firstAt {
+		start = len(m)
+	}
+	end := len(raw)
+	if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
+		end = start + j
+	}
+	at := strings.LastIndex(raw[start:end], "@")
+	if at < 0 {
+		return raw, false
+	}
+	return raw[:start] + raw[start+at+1:], true
 }
 
 // PartnerPassword returns the configured partner password (for closing
@@ -252,8 +360,10 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 func (c *Client) PartnerPassword() string { return c.cfg.PartnerPassword }
 
 // SetAccessToken replaces the Bearer token used for Billing and the
-// Developer Console (after a refresh-token exchange).
+// Developer Console (after a refresh-token exchange) and masks it in every
+// later log line.
 func (c *Client) SetAccessToken(token string) {
+	c.secrets.Add(token)
 	c.mu.Lock()
 	c.accessToken = token
 	c.mu.Unlock()
@@ -290,8 +400,7 @@ func (c *Client) authorization(api API) (string, error) {
 			return "Bearer " + tok, nil
 		}
 		if c.cfg.PersonalAccessToken != "" && c.cfg.AccountID != "" {
-			cred := base64.StdEncoding.EncodeToString([]byte(c.cfg.AccountID + ":" + c.cfg.PersonalAccessToken))
-			return "Basic " + cred, nil
+			return "Basic " + basicCredential(c.cfg.AccountID, c.cfg.PersonalAccessToken), nil
 		}
 		return "", &MissingCredentialsError{API: api, Hint: "set the provider's access_token (or LIVECHAT_ACCESS_TOKEN), " +
 			"an oauth block (or LIVECHAT_CLIENT_ID, LIVECHAT_CLIENT_SECRET and LIVECHAT_REFRESH_TOKEN), " +
@@ -523,6 +632,125 @@ func (e *rateLimitWaitError) Error() string {
 }
 
 func (e *rateLimitWaitError) Unwrap() error { return e.err }
+
+// guardTransport is the first RoundTripper of every attempt. It keeps a
+// creating request from being replayed by any layer below the client's
+// retry policy, and it never lets a redirect through.
+type guardTransport struct {
+	next      http.RoundTripper
+	endpoints map[API]*url.URL
+	secrets   *SecretSet
+}
+
+func (t *guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(withoutReplay(r))
+	if err != nil || !isRedirect(resp) {
+		return resp, err
+	}
+	rerr := t.redirectError(r, resp)
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	return nil, rerr
+}
+
+// withoutReplay returns a creating request (retryIfNotActed) as a copy
+// without GetBody. go-retryablehttp sets GetBody on every request, and with
+// it net/http may send the request again on its own: HTTP/1 when a reused
+// connection fails (shouldRetryRequest: a replayable request, which a POST
+// becomes with an Idempotency-Key header, or nothing written and GetBody
+// set), HTTP/2 when a stream is refused or the connection goes away after
+// the body was sent (http2shouldRetryRequest rewinds through GetBody).
+// Without GetBody a body that was written cannot be rewound
+// (errCannotRewind), so the failure reaches checkRetry, which alone decides
+// whether the server may have acted. Other requests keep GetBody: net/http
+// replaying a read is harmless.
+func withoutReplay(r *http.Request) *http.Request {
+	st, _ := r.Context().Value(callStateKey{}).(*callState)
+	if st == nil || st.class != retryIfNotActed || r.GetBody == nil {
+		return r
+	}
+	clone := *r // a RoundTripper must not change the caller's request
+	clone.GetBody = nil
+	return &clone
+}
+
+// isRedirect reports an answer that net/http would follow: a 3xx with a
+// Location header.
+func isRedirect(resp *http.Response) bool {
+	return resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header.Get("Location") != ""
+}
+
+// RedirectError is returned when an API answers with a redirect. The client
+// never follows one, whatever the method: the platform's APIs do not
+// redirect, so a redirect means the endpoint is configured wrongly, and
+// following it would send the Authorization header and the request body
+// (passwords, card tokens, client secrets) to an address nobody configured.
+type RedirectError struct {
+	// APIs are the APIs whose configured endpoint the request went to
+	// (several when they share one endpoint).
+	APIs []API
+	// Endpoint is that configured endpoint.
+	Endpoint string
+	// Status is the HTTP status of the redirect.
+	Status int
+	// Location is where the redirect pointed, with user info removed and
+	// secret query parameters and known secret values masked.
+	Location string
+}
+
+func (e *RedirectError) Error() string {
+	names := make([]string, len(e.APIs))
+	for i, api := range e.APIs {
+		names[i] = string(api)
+	}
+	which := "LiveChat"
+	if n := len(names); n > 0 {
+		which += " " + strings.Join(names[:n-1], ", ")
+		if n > 1 {
+			which += " and "
+		}
+		which += names[n-1]
+	}
+	return fmt.Sprintf("the %s API endpoint %s answered %d %s with Location %s; redirects are not followed, so that "+
+		"credentials and request bodies never leave the configured endpoint: set the endpoint to the address the "+
+		"API is served at", which, e.Endpoint, e.Status, http.StatusText(e.Status), e.Location)
+}
+
+// IsRedirect reports whether err is a RedirectError.
+func IsRedirect(err error) bool {
+	var r *RedirectError
+	return errors.As(err, &r)
+}
+
+func (t *guardTransport) redirectError(r *http.Request, resp *http.Response) *RedirectError {
+	location := Redacted
+	if loc, err := r.URL.Parse(resp.Header.Get("Location")); err == nil {
+		location = t.secrets.Mask(RedactURL(loc))
+	}
+	apis, endpoint := t.endpointOf(r.URL)
+	return &RedirectError{APIs: apis, Endpoint: endpoint, Status: resp.StatusCode, Location: location}
+}
+
+// endpointOf finds the configured endpoint u was built from: the one of the
+// same origin with the longest path that prefixes u's path.
+func (t *guardTransport) endpointOf(u *url.URL) ([]API, string) {
+	var apis []API
+	best := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+	bestLen := -1
+	for _, api := range []API{APIBilling, APIPartners, APIAccounts, APIDeveloperConsole} {
+		e := t.endpoints[api]
+		if e == nil || e.Scheme != u.Scheme || !strings.EqualFold(e.Host, u.Host) || !strings.HasPrefix(u.Path, e.Path) {
+			continue
+		}
+		switch {
+		case len(e.Path) > bestLen:
+			apis, best, bestLen = []API{api}, e.String(), len(e.Path)
+		case len(e.Path) == bestLen:
+			apis = append(apis, api)
+		}
+	}
+	return apis, best
+}
 
 // IsLoopbackHost reports whether host names this machine: localhost or a
 // loopback IP address.

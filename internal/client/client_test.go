@@ -70,6 +70,51 @@ func TestValidateEndpoint(t *testing.T) {
 	if u.Path != "/lc" {
 		t.Errorf("a trailing slash must be trimmed, path = %q", u.Path)
 	}
+	if u, err := ValidateEndpoint("https://proxy.example/a@b"); err != nil || u.Path != "/a@b" {
+		t.Errorf("an @ in the path is not user info: %v, %v", u, err)
+	}
+}
+
+// An endpoint with user info is refused, and no message shows it: not the
+// user info message, nor the "not a valid URL" or "absolute URL" ones for
+// malformed URLs that carry some.
+func TestValidateEndpoint_userinfo(t *testing.T) {
+	t.Parallel()
+	for raw, shown := range map[string]string{
+		"https://ci-user:pw-7x9-secret@billing.example.com":       `"https://billing.example.com"`,
+		"https://ci-user@billing.example.com/lc":                  `"https://billing.example.com/lc"`,
+		"http://ci-user:pw-7x9-secret@127.0.0.1:8787":             `"http://127.0.0.1:8787"`,
+		"https://ci-user:pw-7x9-secret@bad host.com":              `"https://bad host.com"`,
+		"https://ci-user:pw-7x9-secret@billing.example.com/a@b?q": `"https://billing.example.com/a@b?q"`,
+		"ci-user:pw-7x9-secret@billing.example.com":               `"billing.example.com"`,
+		"https:/ci-user:pw-7x9-secret@billing.example.com":        `"https:/billing.example.com"`,
+		"1https://ci-user:pw-7x9-secret@billing.example.com":      `"1https://billing.example.com"`,
+	} {
+		_, err := ValidateEndpoint(raw)
+		if err == nil {
+			t.Errorf("ValidateEndpoint(%q) accepted user info", raw)
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "pw-7x9-secret") || strings.Contains(msg, "ci-user") {
+			t.Errorf("ValidateEndpoint(%q) shows the user info: %s", raw, msg)
+		}
+		if !strings.Contains(msg, shown) || !strings.Contains(msg, "no user info is allowed") {
+			t.Errorf("ValidateEndpoint(%q) = %q, want it to show %s and say no user info is allowed", raw, msg, shown)
+		}
+	}
+	_, err := New(Config{Endpoints: Endpoints{Accounts: "https://u:pw-7x9-secret@accounts.example.com"}})
+	if err == nil || strings.Contains(err.Error(), "pw-7x9-secret") || !strings.Contains(err.Error(), "Accounts endpoint") {
+		t.Errorf("New with user info in an endpoint: %v", err)
+	}
+}
+
+func TestValidateEndpoint_parseErrorShownOnce(t *testing.T) {
+	t.Parallel()
+	_, err := ValidateEndpoint("https://bad host.com")
+	if err == nil || strings.Count(err.Error(), "bad host.com") != 1 {
+		t.Fatalf("the URL must be shown once, got %v", err)
+	}
 }
 
 func TestUserAgent(t *testing.T) {

@@ -3,9 +3,13 @@ package client
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -196,5 +200,180 @@ func TestLogsCarryNoSecret(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the logs do not contain %q:\n%s", want, text)
 		}
+	}
+}
+
+// Every header that names a secret is masked whole, however many values it
+// has; URL-valued headers keep their URL without user info and secret
+// query parameters.
+func TestRedactHeaders_shapes(t *testing.T) {
+	t.Parallel()
+	h := http.Header{}
+	h.Add("Proxy-Authorization", "Basic proxy-secret")
+	h.Add("X-Api-Key", "key-secret-1")
+	h.Add("X-Api-Key", "key-secret-2")
+	h.Add("Set-Cookie", "a=cookie-secret-1")
+	h.Add("Set-Cookie", "b=cookie-secret-2")
+	h.Set("Location", "https://user:loc-pw-secret@billing.text.com/v2/x?access_token=loc-secret&page=2")
+	h.Set("Content-Location", "/v2/x?signature=cl-secret&id=7")
+	h.Set("Link", `<https://api/x?page=2&token=link-secret>; rel="next", <https://api/x?page=9>; rel="last"`)
+	h.Set("Refresh", "0; url=https://api/x?refresh_token=refresh-secret&y=1")
+	got := RedactHeaders(h)
+	text := strings.Join(slices.Collect(maps.Values(got)), "\n")
+	for _, leak := range []string{"proxy-secret", "key-secret-1", "key-secret-2", "cookie-secret-1", "cookie-secret-2",
+		"loc-pw-secret", "user:", "loc-secret", "cl-secret", "link-secret", "refresh-secret"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the headers leak %q:\n%s", leak, text)
+		}
+	}
+	for k, want := range map[string]string{
+		"Proxy-Authorization": Redacted,
+		"X-Api-Key":           Redacted,
+		"Set-Cookie":          Redacted,
+		"Location":            "https://billing.text.com/v2/x?access_token=" + Redacted + "&page=2",
+		"Content-Location":    "/v2/x?id=7&signature=" + Redacted,
+		"Link":                `<https://api/x?page=2&token=` + Redacted + `>; rel="next", <https://api/x?page=9>; rel="last"`,
+		"Refresh":             "0; url=https://api/x?refresh_token=" + Redacted + "&y=1",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+}
+
+// Secrets hidden in JSON shapes that a key-by-key pass misses.
+func TestRedactBody_shapes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, body string
+		leak       []string
+		keep       []string
+	}{
+		{
+			name: "a string holding JSON", body: `{"payload":"{\"refresh_token\":\"rt-in-string\",\"user\":\"ann\"}"}`,
+			leak: []string{"rt-in-string"}, keep: []string{"payload", "ann"},
+		},
+		{
+			name: "JSON in a string in a string", body: `{"a":"[{\"b\":\"{\\\"password\\\":\\\"deep-pw\\\"}\"}]"}`,
+			leak: []string{"deep-pw"},
+		},
+		{
+			name: "a string holding a form", body: `{"raw":"grant_type=refresh_token&refresh_token=rt-form&client_id=app"}`,
+			leak: []string{"rt-form"}, keep: []string{"grant_type=refresh_token", "client_id=app"},
+		},
+		{
+			name: "a malformed form naming a secret", body: `{"raw":"token=%zz-form-secret"}`,
+			leak: []string{"form-secret"},
+		},
+		{
+			name: "a form-looking string without a secret", body: `{"note":"price=5 and size=2"}`,
+			keep: []string{"price=5 and size=2"},
+		},
+		{
+			name: "a string holding a URL", body: `{"next":"https://u:url-pw@api.example/x?access_token=url-tok&page=3"}`,
+			leak: []string{"url-pw", "url-tok"}, keep: []string{"https://api.example/x", "page=3"},
+		},
+		{
+			name: "name/value pairs", body: `{"fields":[{"name":"refresh_token","value":"rt-pair"},{"name":"plan","value":"pro"}]}`,
+			leak: []string{"rt-pair"}, keep: []string{"refresh_token", "pro"},
+		},
+		{
+			name: "key/val and field/value pairs", body: `[{"key":"Password","val":"pw-pair"},{"Field":"api_key","Value":"key-pair"},` +
+				`{"key":"X-Api-Key","values":["v1-pair","v2-pair"]}]`,
+			leak: []string{"pw-pair", "key-pair", "v1-pair", "v2-pair"}, keep: []string{"Password", "api_key"},
+		},
+	} {
+		got := RedactBody("application/json", []byte(tc.body))
+		for _, s := range tc.leak {
+			if strings.Contains(got, s) {
+				t.Errorf("%s: %s leaks %q", tc.name, got, s)
+			}
+		}
+		for _, s := range tc.keep {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: %s lost %q", tc.name, got, s)
+			}
+		}
+	}
+}
+
+// fieldLogger records every field value of every log line.
+type fieldLogger struct {
+	mu     sync.Mutex
+	fields []string
+}
+
+func (l *fieldLogger) record(msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fields = append(l.fields, msg)
+	for k, v := range fields {
+		l.fields = append(l.fields, fmt.Sprintf("%s=%v", k, v))
+	}
+}
+
+func (l *fieldLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.record(msg, fields)
+}
+func (l *fieldLogger) Trace(_ context.Context, msg string, fields map[string]any) {
+	l.record(msg, fields)
+}
+
+// A server that echoes the client's secrets where no field name marks them
+// (an error message, a custom header, a JSON string, a URL path) still
+// leaves no configured secret, nor a token set later, in any logged field.
+func TestLogs_knownSecretValuesMasked(t *testing.T) {
+	t.Parallel()
+	const (
+		access    = "cfg-access-31a7"
+		partner   = "cfg-partner-52b8"
+		password  = "cfg-partner-pw-63c9"
+		secret    = "cfg-client-secret-74d0"
+		refresh   = "cfg-refresh-85e1"
+		setLater  = "later-access-96f2"
+		pat       = "cfg-pat-07a3"
+		accountID = "acc-echo"
+	)
+	all := []string{access, partner, password, secret, refresh, setLater, pat, basicCredential(accountID, pat)}
+	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		// The token set later is echoed from the request, once the client uses it.
+		echo := strings.Join(append([]string{strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")},
+			access, partner, password, secret, refresh), " ")
+		w.Header().Set("X-Debug-Echo", echo)
+		w.Header().Set("Location", "/v2/"+refresh+"/next")
+		writeJSONBody(w, 400, map[string]any{"error": "bad_request", "message": "rejected " + echo, "detail": r.Header.Get("Authorization")})
+	})
+	log := &fieldLogger{}
+	cfg := testConfig(srv.URL)
+	cfg.AccessToken, cfg.PartnerToken, cfg.PartnerPassword = access, partner, password
+	cfg.PersonalAccessToken, cfg.AccountID = pat, accountID
+	cfg.OAuth = &OAuthConfig{ClientID: "app", ClientSecret: secret, RefreshToken: refresh}
+	cfg.Logger = log
+	c := newTestClient(t, cfg)
+	ctx := context.Background()
+	_, _ = c.GetLedgerBalance(ctx)
+	c.SetAccessToken(setLater)
+	_, _ = c.GetLedgerBalance(ctx)
+	_ = c.do(ctx, request{api: APIPartners, method: "POST", path: "/v2/partners/" + password,
+		body: map[string]any{"note": "echo " + refresh}})
+
+	srv.mu.Lock()
+	second := srv.seen[1]
+	srv.mu.Unlock()
+	if got := second.Header.Get("Authorization"); got != "Bearer "+setLater {
+		t.Fatalf("the second call did not use the token set later: %q", got)
+	}
+	if len(log.fields) < 12 {
+		t.Fatalf("too few log fields to mean anything: %v", log.fields)
+	}
+	for _, f := range log.fields {
+		for _, s := range all {
+			if strings.Contains(f, s) {
+				t.Errorf("a logged field contains the secret %q: %s", s, f)
+			}
+		}
+	}
+	if !slices.ContainsFunc(log.fields, func(f string) bool { return strings.Contains(f, "rejected "+Redacted) }) {
+		t.Errorf("the echoed message is not logged masked: %v", log.fields)
 	}
 }

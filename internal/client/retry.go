@@ -101,15 +101,12 @@ func shouldRetry(class retryClass, resp *http.Response, err error) bool {
 // isPermanentTransportError reports errors that a retry cannot fix.
 func isPermanentTransportError(err error) bool {
 	var limitErr *rateLimitWaitError
-	if errors.As(err, &limitErr) {
+	if errors.As(err, &limitErr) || IsRedirect(err) {
 		return true
 	}
 	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		msg := uerr.Err.Error()
-		if strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "stopped after") {
-			return true
-		}
+	if errors.As(err, &uerr) && strings.Contains(uerr.Err.Error(), "unsupported protocol scheme") {
+		return true
 	}
 	return strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:")
 }
