@@ -472,68 +472,25 @@ type request struct {
 // do performs r and decodes a 2xx JSON answer into r.out. Non-2xx answers
 // become *APIError.
 func (c *Client) do(ctx context.Context, r request) error {
-	authAPI := r.api
-	if r.bearer {
-		authAPI = APIBilling
-	}
-	auth, err := c.authorization(authAPI)
-	if err != nil {
-		return &notSentError{err}
-	}
-	base := c.endpoints[r.api]
-	u := *base
-	u.Path = base.Path + r.path
-	if len(r.query) > 0 {
-		u.RawQuery = r.query.Encode()
-	}
-
-	var payload []byte
-	contentType := ""
-	switch {
-	case r.form != nil:
-		payload = []byte(r.form.Encode())
-		contentType = "application/x-www-form-urlencoded"
-	case r.body != nil:
-		payload, err = json.Marshal(r.body)
-		if err != nil {
-			return &notSentError{fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)}
-		}
-		contentType = "application/json"
-	}
-
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.RequestTimeout, errRequestTimeout)
 	defer cancel()
 	st := &callState{class: r.retry}
 	st.interrupted, _ = ctx.Value(interruptKey{}).(<-chan struct{})
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 
-	var bodyArg any
-	if payload != nil {
-		bodyArg = payload
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), bodyArg)
+	out, err := c.newOutgoing(ctx, r)
 	if err != nil {
-		return &notSentError{fmt.Errorf("building %s %s request: %w", r.method, r.path, err)}
+		return &notSentError{err}
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-
-	logURL := RedactURL(&u)
 	c.logger.Debug(ctx, "LiveChat API request", map[string]any{
-		"api": string(r.api), "method": r.method, "url": logURL,
+		"api": string(r.api), "method": r.method, "url": out.logURL,
 	})
 	c.logger.Trace(ctx, "LiveChat API request detail", map[string]any{
-		"headers": RedactHeaders(req.Header), "body": RedactBody(contentType, payload),
+		"headers": RedactHeaders(out.req.Header), "body": RedactBody(out.contentType, out.payload),
 	})
 
 	start := time.Now()
-	resp, err := c.retry.Do(req)
+	resp, err := c.retry.Do(out.req)
 	if err != nil {
 		if resp != nil {
 			_ = resp.Body.Close()
@@ -544,22 +501,90 @@ func (c *Client) do(ctx context.Context, r request) error {
 	if r.date != nil {
 		*r.date, _ = http.ParseTime(resp.Header.Get("Date"))
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	data, err := c.readAnswer(ctx, r, resp)
 	if err != nil {
-		if errors.Is(context.Cause(ctx), errRequestTimeout) {
-			return fmt.Errorf("%s %s: reading the response took longer than the request timeout (%s): %w",
-				r.method, r.path, c.cfg.RequestTimeout, err)
-		}
-		return fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
+		return err
 	}
 	c.logger.Debug(ctx, "LiveChat API response", map[string]any{
-		"api": string(r.api), "method": r.method, "url": logURL, "status": resp.StatusCode,
+		"api": string(r.api), "method": r.method, "url": out.logURL, "status": resp.StatusCode,
 		"attempts": st.attempts, "duration_ms": time.Since(start).Milliseconds(),
 	})
 	c.logger.Trace(ctx, "LiveChat API response detail", map[string]any{
 		"headers": RedactHeaders(resp.Header), "body": RedactBody(resp.Header.Get("Content-Type"), data),
 	})
+	return decodeAnswer(r, st, resp, data)
+}
 
+// outgoing is a request ready to send, with what its logs show.
+type outgoing struct {
+	req         *retryablehttp.Request
+	payload     []byte
+	contentType string
+	logURL      string
+}
+
+// newOutgoing builds the HTTP request of r: its URL, encoded body and
+// headers. Any error means nothing was sent.
+func (c *Client) newOutgoing(ctx context.Context, r request) (outgoing, error) {
+	authAPI := r.api
+	if r.bearer {
+		authAPI = APIBilling
+	}
+	auth, err := c.authorization(authAPI)
+	if err != nil {
+		return outgoing{}, err
+	}
+	base := c.endpoints[r.api]
+	u := *base
+	u.Path = base.Path + r.path
+	if len(r.query) > 0 {
+		u.RawQuery = r.query.Encode()
+	}
+	out := outgoing{logURL: RedactURL(&u)}
+	switch {
+	case r.form != nil:
+		out.payload, out.contentType = []byte(r.form.Encode()), "application/x-www-form-urlencoded"
+	case r.body != nil:
+		if out.payload, err = json.Marshal(r.body); err != nil {
+			return outgoing{}, fmt.Errorf("encoding %s %s request: %w", r.method, r.path, err)
+		}
+		out.contentType = "application/json"
+	}
+	var bodyArg any
+	if out.payload != nil {
+		bodyArg = out.payload
+	}
+	if out.req, err = retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), bodyArg); err != nil {
+		return outgoing{}, fmt.Errorf("building %s %s request: %w", r.method, r.path, err)
+	}
+	out.req.Header.Set("User-Agent", c.userAgent)
+	out.req.Header.Set("Accept", "application/json")
+	if out.contentType != "" {
+		out.req.Header.Set("Content-Type", out.contentType)
+	}
+	if auth != "" {
+		out.req.Header.Set("Authorization", auth)
+	}
+	return out, nil
+}
+
+// readAnswer reads a response body, up to 32 MiB.
+func (c *Client) readAnswer(ctx context.Context, r request, resp *http.Response) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.Is(context.Cause(ctx), errRequestTimeout):
+		return nil, fmt.Errorf("%s %s: reading the response took longer than the request timeout (%s): %w",
+			r.method, r.path, c.cfg.RequestTimeout, err)
+	default:
+		return nil, fmt.Errorf("%s %s: reading response: %w", r.method, r.path, err)
+	}
+}
+
+// decodeAnswer turns a non-2xx answer into an *APIError and decodes a 2xx
+// JSON answer into r.out.
+func decodeAnswer(r request, st *callState, resp *http.Response, data []byte) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := newAPIError(r.api, r.method, r.path, resp, data)
 		apiErr.Attempts = st.attempts
