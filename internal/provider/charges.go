@@ -3,7 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -21,7 +21,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
@@ -36,7 +38,7 @@ type chargeModel struct {
 	ID                  types.String      `tfsdk:"id"`
 	Product             types.String      `tfsdk:"product"`
 	Name                types.String      `tfsdk:"name"`
-	Price               types.Int64       `tfsdk:"price"`
+	Price               wholeNumber       `tfsdk:"price"`
 	ReturnURL           types.String      `tfsdk:"return_url"`
 	Test                types.Bool        `tfsdk:"test"`
 	PerAccount          types.Bool        `tfsdk:"per_account"`
@@ -70,7 +72,7 @@ func chargeModelFrom(product, kind string, c *client.ChargeCommon) (chargeModel,
 		ID:                  types.StringValue(c.ID),
 		Product:             types.StringValue(product),
 		Name:                types.StringValue(c.Name),
-		Price:               types.Int64Value(c.Price),
+		Price:               centsValue(c.Price),
 		ReturnURL:           types.StringValue(c.ReturnURL),
 		Test:                types.BoolValue(c.Test),
 		PerAccount:          types.BoolValue(c.PerAccount),
@@ -134,6 +136,7 @@ func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
 		"price": schema.Int64Attribute{
 			MarkdownDescription: "The price of one " + w.priceUnit + " in **cents** (`1900` is $19.00), at least `1`. " + changing,
 			Required:            true,
+			CustomType:          centsType,
 			Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
@@ -175,6 +178,16 @@ func dataInt64(desc string) dsschema.Int64Attribute {
 	return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
 }
 
+// dataCents and dataCount are dataInt64 with the types the resources use
+// for the same attributes, so that the models can be shared.
+func dataCents(desc string) dsschema.Int64Attribute {
+	return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true, CustomType: centsType}
+}
+
+func dataCount(desc string) dsschema.Int64Attribute {
+	return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true, CustomType: countType}
+}
+
 func dataBool(desc string) dsschema.BoolAttribute {
 	return dsschema.BoolAttribute{MarkdownDescription: desc, Computed: true}
 }
@@ -191,7 +204,7 @@ func chargeDataAttributes(single bool, priceUnit string) map[string]dsschema.Att
 		"id":                    dataString("The charge ID."),
 		"product":               dataString("The billing product the charge belongs to."),
 		"name":                  dataString("The name the buyer sees."),
-		"price":                 dataInt64("The price of one " + priceUnit + " in cents."),
+		"price":                 dataCents("The price of one " + priceUnit + " in cents."),
 		"return_url":            dataString("Where the buyer returns after answering the charge."),
 		"test":                  dataBool("Whether this is a test charge."),
 		"confirmation_url":      dataString("The platform's page where the buyer answers the charge."),
@@ -283,21 +296,26 @@ type chargePlan struct {
 	activationDue func(status types.String, autoActivate types.Bool) bool
 	// activationMoves are the timestamps an activation changes.
 	activationMoves []string
-	// forgetWarning, when set, warns that destroying or replacing the
-	// charge only removes it from the state.
-	forgetWarning func(id, status string) diag.Diagnostic
+	// inPlace are the arguments whose change updates the charge in place;
+	// a change of any other argument replaces it.
+	inPlace []string
+	// ending checks a plan that destroys (replace false) or replaces the
+	// charge in req.State, adding its warnings or errors.
+	ending func(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, replace bool)
+	// payment says what the buyer of the charge in state pays once it is
+	// activated ("1900 cents ($19.00) per 1 month(s)").
+	payment func(ctx context.Context, state tfsdk.State) (string, diag.Diagnostics)
 }
 
 // modifyChargePlan fills in the default product of a new charge and shows
 // an activation as an in-place update: when it is due, the status and the
 // timestamps activation moves become unknown (the platform may answer
-// processed before the final status, so no value is guessed). Where
-// destroy only forgets a charge, destroying or replacing it warns first.
+// processed before the final status, so no value is guessed), and a
+// warning says what the buyer will pay. A destroy or replacement is
+// checked by p.ending first.
 func modifyChargePlan(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, p chargePlan) {
 	if req.Plan.Raw.IsNull() {
-		if p.forgetWarning != nil {
-			addForgetWarning(ctx, req, resp, p)
-		}
+		p.ending(ctx, req, resp, false)
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -308,12 +326,11 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 		}
 		return
 	}
-	if len(resp.RequiresReplace) > 0 {
-		// Terraform plans the replacement as a new charge. Where the old
-		// one is only forgotten, not undone, say so before apply.
-		if p.forgetWarning != nil {
-			addForgetWarning(ctx, req, resp, p)
-		}
+	changed, diags := changedArguments(req)
+	resp.Diagnostics.Append(diags...)
+	if slices.ContainsFunc(changed, func(a string) bool { return !slices.Contains(p.inPlace, a) }) {
+		// Terraform plans a replacement: a new charge.
+		p.ending(ctx, req, resp, true)
 		return
 	}
 	var status types.String
@@ -327,35 +344,82 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 	for _, attr := range p.activationMoves {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), timetypes.NewRFC3339Unknown())...)
 	}
+	addActivationWarning(ctx, req.State, resp, status.ValueString(), p.payment)
 }
 
-func addForgetWarning(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, p chargePlan) {
+// addActivationWarning tells that apply activates the charge in state, so
+// the buyer pays: the plan itself shows only "status: known after apply".
+func addActivationWarning(ctx context.Context, state tfsdk.State, resp *resource.ModifyPlanResponse, status string,
+	payment func(context.Context, tfsdk.State) (string, diag.Diagnostics)) {
+	var id, name types.String
+	resp.Diagnostics.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(state.GetAttribute(ctx, path.Root("name"), &name)...)
+	pays, diags := payment(ctx, state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	why := "The buyer has accepted"
+	if status == client.ChargeFrozen {
+		why = "A renewal of this charge could not be collected, and apply retries it. The buyer agreed to"
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Apply activates charge %s and collects money", id.ValueString()),
+		fmt.Sprintf("%s charge %s (%q): apply activates it, and the buyer pays %s. Set auto_activate = false "+
+			"to hold the activation.", why, id.ValueString(), name.ValueString(), pays))
+}
+
+// changedArguments are the arguments (configurable attributes) whose
+// planned value differs from the prior state. The framework does not pass
+// the attributes' RequiresReplace results to a resource's ModifyPlan, so
+// a resource finds its replacements here.
+func changedArguments(req resource.ModifyPlanRequest) ([]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var plan, state map[string]tftypes.Value
+	if err := req.Plan.Raw.As(&plan); err != nil {
+		diags.AddError("Unable to read the plan", err.Error())
+		return nil, diags
+	}
+	if err := req.State.Raw.As(&state); err != nil {
+		diags.AddError("Unable to read the prior state", err.Error())
+		return nil, diags
+	}
+	var changed []string
+	for name, a := range req.Plan.Schema.GetAttributes() {
+		if (a.IsRequired() || a.IsOptional()) && !plan[name].Equal(state[name]) {
+			changed = append(changed, name)
+		}
+	}
+	slices.Sort(changed)
+	return changed, diags
+}
+
+// addForgetWarning adds warning(id, status) of the charge in state.
+func addForgetWarning(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	warning func(id, status string) diag.Diagnostic) {
 	var id, status types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(p.forgetWarning(id.ValueString(), status.ValueString()))
+		resp.Diagnostics.Append(warning(id.ValueString(), status.ValueString()))
 	}
 }
 
 // parseChargeImportID accepts "<id>" (the provider's default product) or
 // "<product>/<id>".
 func parseChargeImportID(raw, defaultProduct string) (product, id string, err error) {
-	bad := fmt.Errorf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", raw)
-	parts := strings.Split(raw, "/")
-	switch len(parts) {
-	case 1:
-		product, id = defaultProduct, parts[0]
-	case 2:
-		product, id = parts[0], parts[1]
-		if product != ProductLiveChat && product != ProductHelpDesk {
-			return "", "", bad
-		}
-	default:
-		return "", "", bad
+	bad := func(why string) error {
+		return fmt.Errorf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk): %s", raw, why)
 	}
-	if id == "" || strings.TrimSpace(id) != id {
-		return "", "", bad
+	parts, problem := splitImportID(raw, 1, 2)
+	if problem != "" {
+		return "", "", bad(problem)
+	}
+	if len(parts) == 1 {
+		return defaultProduct, parts[0], nil
+	}
+	product, id = parts[0], parts[1]
+	if product != ProductLiveChat && product != ProductHelpDesk {
+		return "", "", bad(fmt.Sprintf("%q is not a product", product))
 	}
 	return product, id, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 )
 
 // Every charge resource and data source, and each of their attributes
@@ -50,5 +51,23 @@ func TestChargeSchemasHaveDescriptions(t *testing.T) {
 			}
 		}
 		walk("", resp.Schema.Attributes)
+	}
+}
+
+// deletion_protection is the resource's own setting: optional, false by
+// default, changed in place; the data source, which shares the resource's
+// model of the platform's charge, does not have it.
+func TestRecurrentChargeDeletionProtectionSchema(t *testing.T) {
+	ctx := context.Background()
+	var rresp resource.SchemaResponse
+	NewRecurrentChargeResource().Schema(ctx, resource.SchemaRequest{}, &rresp)
+	a, ok := rresp.Schema.Attributes["deletion_protection"].(rschema.BoolAttribute)
+	if !ok || !a.Optional || !a.Computed || a.Default == nil || len(a.PlanModifiers) != 0 {
+		t.Fatalf("deletion_protection must be an optional, computed bool with a default and no replacement: %#v", a)
+	}
+	var ds datasource.SchemaResponse
+	NewRecurrentChargeDataSource().Schema(ctx, datasource.SchemaRequest{}, &ds)
+	if _, ok := ds.Schema.Attributes["deletion_protection"]; ok {
+		t.Fatal("the data source must not have deletion_protection")
 	}
 }

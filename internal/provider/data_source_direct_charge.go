@@ -24,7 +24,7 @@ type directChargeDataSource struct {
 // (also the element of livechat_direct_charges).
 type directChargeDataModel struct {
 	chargeModel
-	Quantity          types.Int64  `tfsdk:"quantity"`
+	Quantity          wholeNumber  `tfsdk:"quantity"`
 	RecurrentChargeID types.String `tfsdk:"recurrent_charge_id"`
 }
 
@@ -36,7 +36,7 @@ func (d *directChargeDataSource) Metadata(_ context.Context, req datasource.Meta
 // single data source takes id and product as inputs, the list computes them.
 func directChargeDataAttributes(single bool) map[string]schema.Attribute {
 	attrs := chargeDataAttributes(single, "unit")
-	attrs["quantity"] = dataInt64("How many units the buyer pays for.")
+	attrs["quantity"] = dataCount("How many units the buyer pays for.")
 	attrs["per_account"] = dataBool("Whether the price is also per agent account.")
 	attrs["status"] = dataString("The status: `pending`, `accepted`, `declined`, `processed`, `success` or `failed`.")
 	attrs["recurrent_charge_id"] = dataString("The recurrent charge this payment belongs to, or null for a one-time charge.")
@@ -59,7 +59,7 @@ func directChargeDataFrom(product string, c *client.DirectCharge) (directChargeD
 	common, diags := chargeModelFrom(product, client.ChargeTypeDirect, &c.ChargeCommon)
 	return directChargeDataModel{
 		chargeModel:       common,
-		Quantity:          types.Int64Value(c.Quantity),
+		Quantity:          countValue(c.Quantity),
 		RecurrentChargeID: stringOrNull(c.RecurrentChargeID),
 	}, diags
 }

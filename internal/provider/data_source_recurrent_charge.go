@@ -22,12 +22,13 @@ type recurrentChargeDataSource struct {
 }
 
 // recurrentChargeDataModel is one recurrent charge as the data source
-// shows it (the resource adds auto_activate).
+// shows it (the resource adds the Terraform-only auto_activate and
+// deletion_protection).
 type recurrentChargeDataModel struct {
 	chargeModel
 	ExternalID      types.String      `tfsdk:"external_id"`
-	TrialDays       types.Int64       `tfsdk:"trial_days"`
-	Months          types.Int64       `tfsdk:"months"`
+	TrialDays       wholeNumber       `tfsdk:"trial_days"`
+	Months          wholeNumber       `tfsdk:"months"`
 	TrialEndsAt     timetypes.RFC3339 `tfsdk:"trial_ends_at"`
 	CurrentChargeAt timetypes.RFC3339 `tfsdk:"current_charge_at"`
 	NextChargeAt    timetypes.RFC3339 `tfsdk:"next_charge_at"`
@@ -41,8 +42,8 @@ func (d *recurrentChargeDataSource) Metadata(_ context.Context, req datasource.M
 func (d *recurrentChargeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := chargeDataAttributes(true, "period")
 	attrs["external_id"] = dataString("The seller's own reference, or null.")
-	attrs["trial_days"] = dataInt64("Days of free trial.")
-	attrs["months"] = dataInt64("The billing period in months.")
+	attrs["trial_days"] = dataCount("Days of free trial.")
+	attrs["months"] = dataCount("The billing period in months.")
 	attrs["per_account"] = dataBool("Whether the price is per agent account.")
 	attrs["status"] = dataString("The status: `pending`, `accepted`, `declined`, `processed`, `active`, `past_due`, `frozen` or `cancelled`.")
 	attrs["trial_ends_at"] = dataTime("When the free trial ends (RFC 3339), or null.")
@@ -67,8 +68,8 @@ func recurrentChargeDataFrom(product string, c *client.RecurrentCharge) (recurre
 	return recurrentChargeDataModel{
 		chargeModel:     common,
 		ExternalID:      stringOrNull(c.ExternalID),
-		TrialDays:       types.Int64Value(c.TrialDays),
-		Months:          types.Int64Value(c.Months),
+		TrialDays:       countValue(c.TrialDays),
+		Months:          countValue(c.Months),
 		TrialEndsAt:     rfc3339(c.TrialEndsAt),
 		CurrentChargeAt: rfc3339(c.CurrentChargeAt),
 		NextChargeAt:    rfc3339(c.NextChargeAt),

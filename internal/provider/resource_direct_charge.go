@@ -14,15 +14,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &directChargeResource{}
-	_ resource.ResourceWithImportState = &directChargeResource{}
-	_ resource.ResourceWithModifyPlan  = &directChargeResource{}
+	_ resource.ResourceWithConfigure        = &directChargeResource{}
+	_ resource.ResourceWithImportState      = &directChargeResource{}
+	_ resource.ResourceWithModifyPlan       = &directChargeResource{}
+	_ resource.ResourceWithConfigValidators = &directChargeResource{}
 )
 
 // NewDirectChargeResource returns the livechat_direct_charge resource.
@@ -34,7 +36,7 @@ type directChargeResource struct {
 
 type directChargeResourceModel struct {
 	chargeModel
-	Quantity     types.Int64 `tfsdk:"quantity"`
+	Quantity     wholeNumber `tfsdk:"quantity"`
 	AutoActivate types.Bool  `tfsdk:"auto_activate"`
 }
 
@@ -50,6 +52,7 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 	attrs["quantity"] = schema.Int64Attribute{
 		MarkdownDescription: "How many units the buyer pays for, at least `1`. Changing it creates a new charge.",
 		Required:            true,
+		CustomType:          countType,
 		Validators:          []validator.Int64{int64validator.AtLeast(1)},
 		PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 	}
@@ -180,14 +183,47 @@ func (r *directChargeResource) ImportState(ctx context.Context, req resource.Imp
 }
 
 // ModifyPlan fills in the default product of a new charge, warns before a
-// destroy that nothing will be undone, and shows the activation of an
-// accepted charge as an in-place update with status and updated_at unknown.
+// destroy or replacement that nothing will be undone, and shows the
+// activation of an accepted charge as an in-place update with status and
+// updated_at unknown, warning that the buyer pays.
 func (r *directChargeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyChargePlan(ctx, r.data, req, resp, chargePlan{
 		activationDue:   directActivationDue,
 		activationMoves: []string{"updated_at"},
-		forgetWarning:   directChargeDestroyWarning,
+		inPlace:         []string{"auto_activate"},
+		ending: func(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, _ bool) {
+			addForgetWarning(ctx, req, resp, directChargeDestroyWarning)
+		},
+		payment: directChargePayment,
 	})
+}
+
+// ConfigValidators refuse a total (price × quantity) beyond 64 bits.
+func (r *directChargeResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{priceTimesQuantityFits{}}
+}
+
+// directChargePayment is what the buyer of the charge in state pays:
+// "1900 × 10 cents (price × quantity) = 19000 cents ($190.00), once".
+func directChargePayment(ctx context.Context, state tfsdk.State) (string, diag.Diagnostics) {
+	var m directChargeResourceModel
+	diags := state.Get(ctx, &m)
+	if diags.HasError() {
+		return "", diags
+	}
+	return directChargeTerms(m.Price.ValueInt64(), m.Quantity.ValueInt64(), m.PerAccount.ValueBool()), diags
+}
+
+func directChargeTerms(price, quantity int64, perAccount bool) string {
+	total := "more than the platform can hold"
+	if t, ok := mulCents(price, quantity); ok {
+		total = centsAndDollars(t)
+	}
+	terms := fmt.Sprintf("%d × %d cents (price × quantity) = %s, once", price, quantity, total)
+	if perAccount {
+		terms += ", multiplied by the number of the buyer's agent accounts (per_account)"
+	}
+	return terms
 }
 
 func directChargeDestroyWarning(id, status string) diag.Diagnostic {
@@ -221,7 +257,7 @@ func modelFromDirectCharge(product string, autoActivate types.Bool, c *client.Di
 	common, diags := chargeModelFrom(product, client.ChargeTypeDirect, &c.ChargeCommon)
 	return directChargeResourceModel{
 		chargeModel:  common,
-		Quantity:     types.Int64Value(c.Quantity),
+		Quantity:     countValue(c.Quantity),
 		AutoActivate: autoActivateOrDefault(autoActivate),
 	}, diags
 }

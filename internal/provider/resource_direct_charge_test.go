@@ -267,7 +267,8 @@ func TestAccDirectChargeResource_validators(t *testing.T) {
 
 func TestAccDirectChargeResource_badImportID(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	steps := append([]resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}, badChargeImportSteps(dcAddr, "a/b/c", "foo/123", "livechat/")...)
+	steps := append([]resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}, badChargeImportSteps(dcAddr, "a/b/c", "foo/123", "livechat/",
+		"helpdesk/..", ".", " 00000000-0000-4000-8000-000000000000")...)
 	steps = append(steps, resource.TestStep{
 		ResourceName:  dcAddr,
 		ImportState:   true,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -42,7 +41,7 @@ type inAppUpgradeResourceModel struct {
 	WebhookURL    types.String      `tfsdk:"webhook_url"`
 	WebhookSecret types.String      `tfsdk:"webhook_secret"`
 	Type          types.String      `tfsdk:"type"`
-	Price         types.Int64       `tfsdk:"price"`
+	Price         wholeNumber       `tfsdk:"price"`
 	PaymentType   types.String      `tfsdk:"payment_type"`
 	Status        types.String      `tfsdk:"status"`
 	CreatedAt     timetypes.RFC3339 `tfsdk:"created_at"`
@@ -55,9 +54,6 @@ func (r *inAppUpgradeResource) Metadata(_ context.Context, req resource.Metadata
 
 // upgradeNotBlank matches text with at least one character that is not a space.
 var upgradeNotBlank = regexp.MustCompile(`\S`)
-
-// upgradeIDSegment matches an id that can stand as one URL path segment.
-var upgradeIDSegment = regexp.MustCompile(`^[^/?#]+$`)
 
 func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -80,15 +76,13 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "The Developer Console app (client ID) the upgrade belongs to. Changing it replaces the upgrade.",
 				Required:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(upgradeIDSegment, "must be a non-empty app ID without '/', '?' or '#'"),
-				},
+				Validators:          []validator.String{idSegmentValidator{example: "sandbox-app"}},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The name customers see, 1 to 64 characters. It is the `name` of every webhook.",
 				Required:            true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.UTF8LengthBetween(1, 64),
 					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
 				},
 			},
@@ -96,7 +90,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				MarkdownDescription: "One sentence that tells customers what the upgrade gives them, 1 to 200 characters.",
 				Required:            true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 200),
+					stringvalidator.UTF8LengthBetween(1, 200),
 					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
 				},
 			},
@@ -118,7 +112,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256)},
+				Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, 256)},
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "`once`: the customer enables the upgrade once (quantity is always 1); `quantity`: " +
@@ -133,6 +127,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 					"($0.01 to $20,000.00). A price change applies to new purchases only: customers who already " +
 					"enabled the upgrade keep the price they paid.",
 				Required:   true,
+				CustomType: centsType,
 				Validators: []validator.Int64{int64validator.Between(0, client.UpgradeMaxPrice)},
 			},
 			"payment_type": schema.StringAttribute{
@@ -267,9 +262,9 @@ func (r *inAppUpgradeResource) ImportState(ctx context.Context, req resource.Imp
 
 // parseInAppUpgradeImportID splits "<app_id>/<id>".
 func parseInAppUpgradeImportID(raw string) (string, string, error) {
-	parts := strings.Split(raw, "/")
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" || !upgradeIDSegment.MatchString(parts[0]) || !upgradeIDSegment.MatchString(parts[1]) {
-		return "", "", fmt.Errorf("expected <app_id>/<id> such as sandbox-app/stsmuqjb, got %q", raw)
+	parts, problem := splitImportID(raw, 2, 2)
+	if problem != "" {
+		return "", "", fmt.Errorf("expected <app_id>/<id> such as sandbox-app/stsmuqjb, got %q: %s", raw, problem)
 	}
 	return parts[0], parts[1], nil
 }
@@ -286,7 +281,7 @@ func modelFromInAppUpgrade(u *client.InAppUpgrade, secret types.String) inAppUpg
 		WebhookURL:    types.StringValue(u.WebhookURL),
 		WebhookSecret: secret,
 		Type:          types.StringValue(u.Type),
-		Price:         types.Int64Value(u.Price),
+		Price:         centsValue(u.Price),
 		PaymentType:   types.StringValue(u.PaymentType),
 		Status:        types.StringValue(u.Status),
 		CreatedAt:     timetypes.NewRFC3339TimeValue(u.CreatedAt.UTC()),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -60,8 +59,8 @@ type partnerCampaignModel struct {
 	CampaignID    types.Int64       `tfsdk:"campaign_id"`
 	Name          types.String      `tfsdk:"name"`
 	Product       types.String      `tfsdk:"product"`
-	TrialDuration types.Int64       `tfsdk:"trial_duration"`
-	CouponID      types.Int64       `tfsdk:"coupon_id"`
+	TrialDuration wholeNumber       `tfsdk:"trial_duration"`
+	CouponID      wholeNumber       `tfsdk:"coupon_id"`
 	Link          types.String      `tfsdk:"link"`
 	Slug          types.String      `tfsdk:"slug"`
 	URL           types.String      `tfsdk:"url"`
@@ -117,6 +116,7 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 					"(default 14), and earlier references allowed up to 60 for LiveChat. The plan accepts %d to %d "+
 					"and the platform may refuse a value its current rules do not allow. Defaults to `%d`. "+
 					"Changing it replaces the campaign.", campaignTrialMin, campaignTrialMax, campaignTrialDefault),
+				CustomType:    countType,
 				Optional:      true,
 				Computed:      true,
 				Default:       int64default.StaticInt64(campaignTrialDefault),
@@ -127,6 +127,7 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "A coupon from your coupons (see the `livechat_coupon` and `livechat_coupons` data " +
 					"sources) whose discount the campaign offers. The platform answers 403 for a coupon you may not use. " +
 					"Changing it replaces the campaign.",
+				CustomType:    countType,
 				Optional:      true,
 				Validators:    []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
@@ -306,7 +307,7 @@ func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadReq
 // label; the list reports only the label.
 func (r *partnerCampaignResource) recoverCoupon(ctx context.Context, state *partnerCampaignModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	state.CouponID = types.Int64Null()
+	state.CouponID = wholeNumber{Int64Value: types.Int64Null()}
 	if state.Discount.IsNull() {
 		return diags
 	}
@@ -323,7 +324,7 @@ func (r *partnerCampaignResource) recoverCoupon(ctx context.Context, state *part
 				state.Discount.ValueString()))
 		return diags
 	}
-	state.CouponID = types.Int64Value(id)
+	state.CouponID = countValue(id)
 	return diags
 }
 
@@ -370,16 +371,29 @@ func (r *partnerCampaignResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *partnerCampaignResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	slug := strings.TrimSpace(req.ID)
-	if !campaignSlugRE.MatchString(slug) {
+	slug, problem := parseCampaignImportID(req.ID)
+	if problem != "" {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q. "+
-				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", req.ID))
+			fmt.Sprintf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q: %s. "+
+				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", req.ID, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), slug)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("slug"), slug)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportedKey, []byte(`true`))...)
+}
+
+// parseCampaignImportID checks the import ID, a slug, or says what is
+// wrong with it.
+func parseCampaignImportID(raw string) (string, string) {
+	parts, problem := splitImportID(raw, 1, 1)
+	switch {
+	case problem != "":
+		return "", problem
+	case !campaignSlugRE.MatchString(parts[0]):
+		return "", "a slug has only letters, digits, - and _"
+	}
+	return parts[0], ""
 }
 
 // campaignRequestFrom builds the create request from a plan.
@@ -423,7 +437,7 @@ func applyListedCampaign(m *partnerCampaignModel, c client.Campaign) {
 	m.Slug = types.StringValue(c.Slug)
 	m.Name = types.StringValue(c.Name)
 	m.Product = types.StringValue(c.Product)
-	m.TrialDuration = types.Int64Value(c.TrialDuration)
+	m.TrialDuration = countValue(c.TrialDuration)
 	m.URL = types.StringValue(c.URL)
 	m.ShortURL = types.StringValue(c.ShortURL)
 	m.Discount = types.StringPointerValue(c.Discount)

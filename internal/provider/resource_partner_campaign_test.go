@@ -236,6 +236,21 @@ func TestAccPartnerCampaignResource_validation(t *testing.T) {
 			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*got "not a slug!"`),
 		},
 		resource.TestStep{
+			// Whitespace is refused, not trimmed away.
+			Config:        one(`name = "Import target"`),
+			ResourceName:  "livechat_partner_campaign.bad",
+			ImportState:   true,
+			ImportStateId: " pp_no-such-campaign",
+			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*" pp_no-such-campaign"\s+contains\s+whitespace`),
+		},
+		resource.TestStep{
+			Config:        one(`name = "Import target"`),
+			ResourceName:  "livechat_partner_campaign.bad",
+			ImportState:   true,
+			ImportStateId: "..",
+			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*"\.\."\s+is\s+not\s+an\s+ID`),
+		},
+		resource.TestStep{
 			Config:        one(`name = "Import target"`),
 			ResourceName:  "livechat_partner_campaign.bad",
 			ImportState:   true,
@@ -381,8 +396,8 @@ resource "livechat_partner_campaign" "lost" {
 func TestPartnerCampaignConverters(t *testing.T) {
 	discount := "$25 discount"
 	m := partnerCampaignModel{
-		Name: types.StringValue("Summer sale"), Product: types.StringValue("chatbot"), TrialDuration: types.Int64Value(30),
-		CouponID: types.Int64Value(2), Link: types.StringUnknown(), CampaignID: types.Int64Unknown(),
+		Name: types.StringValue("Summer sale"), Product: types.StringValue("chatbot"), TrialDuration: countValue(30),
+		CouponID: countValue(2), Link: types.StringUnknown(), CampaignID: types.Int64Unknown(),
 	}
 	in := campaignRequestFrom(m)
 	if in != (client.CampaignCreate{Product: "chatbot", Name: "Summer sale", TrialDuration: 30, CouponID: 2}) {

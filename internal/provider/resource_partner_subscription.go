@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -48,7 +47,7 @@ type partnerSubscriptionModel struct {
 	LicenseID       types.String      `tfsdk:"license_id"`
 	Plan            types.String      `tfsdk:"plan"`
 	BillingCycle    types.String      `tfsdk:"billing_cycle"`
-	Seats           types.Int64       `tfsdk:"seats"`
+	Seats           wholeNumber       `tfsdk:"seats"`
 	CardTokenWO     types.String      `tfsdk:"card_token_wo"`
 	ExpireOnDestroy types.Bool        `tfsdk:"expire_on_destroy"`
 	Status          types.String      `tfsdk:"status"`
@@ -103,6 +102,7 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 			"seats": schema.Int64Attribute{
 				MarkdownDescription: "The number of users, at least 1. Changes in place.",
 				Required:            true,
+				CustomType:          countType,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"card_token_wo": schema.StringAttribute{
@@ -322,16 +322,45 @@ func (r *partnerSubscriptionResource) ImportState(ctx context.Context, req resou
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("expire_on_destroy"), false)...)
 }
 
-// ModifyPlan fails a plan that destroys a subscription when the provider
-// has no partner password, before anything is applied.
-func (r *partnerSubscriptionResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.data == nil || r.data.client == nil {
+// ModifyPlan fails, before anything is applied, a plan that destroys a
+// subscription when the provider has no partner password, and one that
+// creates a subscription without a card token.
+func (r *partnerSubscriptionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		if !req.State.Raw.IsNull() && r.data != nil && r.data.client != nil && r.data.client.PartnerPassword() == "" {
+			resp.Diagnostics.AddError("Partner password not configured", missingPartnerPasswordDetail("", ""))
+		}
 		return
 	}
-	if r.data.client.PartnerPassword() == "" {
-		resp.Diagnostics.AddError("Partner password not configured", missingPartnerPasswordDetail("", ""))
-	}
+	requireCardTokenToCreate(ctx, req, resp)
 }
+
+// requireCardTokenToCreate fails a plan that creates the subscription
+// (or replaces it, which creates a new one) without card_token_wo: the
+// platform charges the card the token stands for. A write-only value is
+// only in the configuration; an unknown one (from another resource) is
+// known by apply. An update or an imported subscription needs no token.
+func requireCardTokenToCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() {
+		changed, diags := changedArguments(req)
+		resp.Diagnostics.Append(diags...)
+		if !slices.Contains(changed, "product") && !slices.Contains(changed, "license_id") {
+			return
+		}
+	}
+	var token types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("card_token_wo"), &token)...)
+	if resp.Diagnostics.HasError() || token.IsUnknown() || (!token.IsNull() && token.ValueString() != "") {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("card_token_wo"), "Missing card token", missingCardTokenDetail)
+}
+
+// missingCardTokenDetail explains a missing card_token_wo.
+const missingCardTokenDetail = "card_token_wo is required to create a subscription: the platform charges the card it " +
+	"stands for. Get a one-time card token from the card processor (Recurly) and set card_token_wo to it, for example " +
+	"from a sensitive variable: card_token_wo = var.card_token. It is write-only (Terraform 1.11 or later), so it is " +
+	"never stored; after the subscription exists, updates need no token."
 
 func missingPartnerPasswordDetail(product, lic string) string {
 	what := "a partner subscription"
@@ -344,9 +373,9 @@ func missingPartnerPasswordDetail(product, lic string) string {
 
 // parseSubscriptionImportID splits "<product>/<license_id>".
 func parseSubscriptionImportID(id string) (product, lic string, err error) {
-	parts := strings.Split(strings.TrimSpace(id), "/")
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
-		return "", "", fmt.Errorf("expected <product>/<license_id> such as livechat/104130623, got %q", id)
+	parts, problem := splitImportID(id, 2, 2)
+	if problem != "" {
+		return "", "", fmt.Errorf("expected <product>/<license_id> such as livechat/104130623, got %q: %s", id, problem)
 	}
 	product, lic = parts[0], parts[1]
 	if !slices.Contains(subscriptionProducts, product) {
@@ -381,7 +410,7 @@ func applyLicense(m *partnerSubscriptionModel, l *client.License) {
 		m.BillingCycle = types.StringValue(*l.BillingCycle)
 	}
 	if l.Seats != nil {
-		m.Seats = types.Int64Value(*l.Seats)
+		m.Seats = countValue(*l.Seats)
 	}
 	applyLicenseComputed(m, l)
 }

@@ -213,6 +213,8 @@ resource "livechat_partner_subscription" "acme" {
   seats         = 1
 }
 `, lic),
+			// Refused by the plan, before any request.
+			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Missing card token.*card_token_wo is required to create a subscription`),
 		},
 		resource.TestStep{
@@ -230,6 +232,14 @@ resource "livechat_partner_subscription" "acme" {
 			ImportState:   true,
 			ImportStateId: "livechat-" + lic,
 			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*expected <product>/<license_id> such as\s+livechat/104130623`),
+		},
+		resource.TestStep{
+			// Whitespace is refused, not trimmed away.
+			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
+			ResourceName:  "livechat_partner_subscription.acme",
+			ImportState:   true,
+			ImportStateId: "livechat/" + lic + " ",
+			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*expected <product>/<license_id> such as\s+livechat/104130623.*contains\s+whitespace`),
 		},
 		resource.TestStep{
 			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
@@ -282,10 +292,11 @@ func TestAccPartnerSubscriptionResource_missingPassword(t *testing.T) {
 }
 
 func TestParseSubscriptionImportID(t *testing.T) {
-	if p, l, err := parseSubscriptionImportID(" helpdesk/123 "); err != nil || p != "helpdesk" || l != "123" {
+	if p, l, err := parseSubscriptionImportID("helpdesk/123"); err != nil || p != "helpdesk" || l != "123" {
 		t.Fatalf("good id: %s %s %v", p, l, err)
 	}
-	for _, bad := range []string{"", "livechat", "livechat/", "/123", "livechat/12a", "teams/123", "livechat/1/2"} {
+	// Whitespace is refused, not trimmed: no license ID has any.
+	for _, bad := range []string{"", "livechat", "livechat/", "/123", "livechat/12a", "teams/123", "livechat/1/2", " helpdesk/123 "} {
 		if _, _, err := parseSubscriptionImportID(bad); err == nil || !strings.Contains(err.Error(), "expected <product>/<license_id>") {
 			t.Errorf("%q: %v", bad, err)
 		}
@@ -293,7 +304,7 @@ func TestParseSubscriptionImportID(t *testing.T) {
 }
 
 func TestSubscriptionConverters(t *testing.T) {
-	m := partnerSubscriptionModel{Plan: types.StringValue("team"), BillingCycle: types.StringValue("annual"), Seats: types.Int64Value(4)}
+	m := partnerSubscriptionModel{Plan: types.StringValue("team"), BillingCycle: types.StringValue("annual"), Seats: countValue(4)}
 	if got := subscriptionCreateFrom(m, "tok"); got != (client.SubscriptionCreate{Token: "tok", Plan: "team", BillingCycle: "annual", Seats: 4}) {
 		t.Fatalf("create %+v", got)
 	}
@@ -340,4 +351,39 @@ func TestAccPartnerSubscriptionResource_ambiguousCreate(t *testing.T) {
 			{Config: cfg, ConfigPlanChecks: emptyPlan()},
 		},
 	})
+}
+
+// A plan that creates a subscription (or replaces it, which creates one)
+// needs card_token_wo; an unknown token is known by apply; updates and
+// imported subscriptions need none.
+func TestPartnerSubscriptionModifyPlan_cardToken(t *testing.T) {
+	created := map[string]any{"product": "livechat", "license_id": "104130623", "plan": "team",
+		"billing_cycle": "monthly", "seats": int64(2), "expire_on_destroy": false}
+	prior := map[string]any{"id": "livechat/104130623", "product": "livechat", "license_id": "104130623", "plan": "team",
+		"billing_cycle": "monthly", "seats": int64(2), "expire_on_destroy": false, "status": "paid"}
+	for name, tc := range map[string]struct {
+		run     planRun
+		refused bool
+	}{
+		"create without a token":   {planRun{changes: created}, true},
+		"create with an empty one": {planRun{changes: created, configOnly: map[string]any{"card_token_wo": ""}}, true},
+		"create with a token":      {planRun{changes: created, configOnly: map[string]any{"card_token_wo": "tok"}}, false},
+		"create with an unknown":   {planRun{changes: created, configOnly: map[string]any{"card_token_wo": types.StringUnknown()}}, false},
+		"replace without a token":  {planRun{prior: prior, changes: map[string]any{"license_id": "104130624"}}, true},
+		"update without a token":   {planRun{prior: prior, changes: map[string]any{"seats": int64(5)}}, false},
+		"imported, unchanged":      {planRun{prior: prior}, false},
+	} {
+		resp := tc.run.run(t, &partnerSubscriptionResource{})
+		errs := resp.Diagnostics.Errors()
+		if !tc.refused {
+			if len(resp.Diagnostics) != 0 {
+				t.Errorf("%s: want no diagnostics, got %v", name, resp.Diagnostics)
+			}
+			continue
+		}
+		if len(errs) != 1 || errs[0].Summary() != "Missing card token" {
+			t.Fatalf("%s: want the missing token error, got %v", name, resp.Diagnostics)
+		}
+		containsAll(t, name, errs[0].Detail(), "card_token_wo is required to create a subscription", "card_token_wo = var.card_token")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
@@ -35,10 +37,11 @@ type recurrentChargeResource struct {
 }
 
 // recurrentChargeResourceModel is the data sources' model of a recurrent
-// charge and the resource-only auto_activate.
+// charge and the resource-only auto_activate and deletion_protection.
 type recurrentChargeResourceModel struct {
 	recurrentChargeDataModel
-	AutoActivate types.Bool `tfsdk:"auto_activate"`
+	AutoActivate       types.Bool `tfsdk:"auto_activate"`
+	DeletionProtection types.Bool `tfsdk:"deletion_protection"`
 }
 
 func (r *recurrentChargeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -58,6 +61,7 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 	attrs["trial_days"] = schema.Int64Attribute{
 		MarkdownDescription: "Days of free trial before the first payment, `0` or more. Defaults to `0`. Changing it replaces the charge.",
+		CustomType:          countType,
 		Optional:            true,
 		Computed:            true,
 		Default:             int64default.StaticInt64(0),
@@ -67,6 +71,7 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 	attrs["months"] = schema.Int64Attribute{
 		MarkdownDescription: "The billing period in months, from `1` to `12` (`1` is monthly, `12` yearly). Defaults to `1`. " +
 			"Changing it replaces the charge.",
+		CustomType:    countType,
 		Optional:      true,
 		Computed:      true,
 		Default:       int64default.StaticInt64(1),
@@ -89,6 +94,7 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 		Computed: true,
 		Default:  booldefault.StaticBool(true),
 	}
+	attrs["deletion_protection"] = deletionProtectionAttribute()
 	attrs["status"] = computedKeptString("The charge's status: `pending`, `accepted`, `declined`, `processed`, `active`, " +
 		"`past_due`, `frozen` or `cancelled` (other values the platform may add are passed through).")
 	attrs["commission_percent"] = computedKeptInt64("The platform's commission on each payment, in percent.")
@@ -97,18 +103,40 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 	attrs["next_charge_at"] = computedKeptTime("When the next payment falls due (RFC 3339); null when none is scheduled.")
 	attrs["cancelled_at"] = computedKeptTime("When the charge was cancelled (RFC 3339); null while it is not.")
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A recurrent charge (subscription) of the LiveChat Billing API: the buyer pays `price` cents " +
-			"every `months` months, after an optional free trial. The charge is created `pending`; send the buyer to " +
-			"`confirmation_url` or `checkout_url` to accept it. Once the buyer has accepted it (or when a renewal " +
-			"could not be collected and it is `frozen`), the next plan shows an in-place update and apply activates " +
-			"it, unless `auto_activate` is `false`.\n\n" +
-			"~> **Immutable.** The platform cannot change a charge: changing any argument except `auto_activate` " +
-			"cancels this charge and creates a new one, which the buyer must accept again.\n\n" +
-			"~> **Destroy cancels the subscription.** A charge that is already cancelled or declined is simply " +
-			"forgotten; a charge the platform refuses to cancel is removed from the state with a warning. A charge " +
-			"cancelled or declined outside Terraform is removed from the state at the next refresh (with a warning), " +
-			"so the next plan proposes a new one.",
-		Attributes: attrs,
+		MarkdownDescription: recurrentChargeDescription,
+		Attributes:          attrs,
+	}
+}
+
+// recurrentChargeDescription is the resource's documentation.
+const recurrentChargeDescription = "A recurrent charge (subscription) of the LiveChat Billing API: the buyer pays `price` cents " +
+	"every `months` months, after an optional free trial. The charge is created `pending`; send the buyer to " +
+	"`confirmation_url` or `checkout_url` to accept it. Once the buyer has accepted it (or when a renewal " +
+	"could not be collected and it is `frozen`), the next plan shows an in-place update and apply activates " +
+	"it, unless `auto_activate` is `false`.\n\n" +
+	"~> **Immutable.** The platform cannot change a charge: changing any argument except `auto_activate` and " +
+	"`deletion_protection` cancels this charge and creates a new one, which the buyer must accept again.\n\n" +
+	"~> **Destroy cancels the subscription.** A charge that is already cancelled or declined is simply " +
+	"forgotten; a charge the platform refuses to cancel is removed from the state with a warning. A charge " +
+	"cancelled or declined outside Terraform is removed from the state at the next refresh (with a warning), " +
+	"so the next plan proposes a new one.\n\n" +
+	"~> **Plans that end or start payments say so.** A plan that destroys or replaces an `active` or `past_due` " +
+	"charge warns that it ends a paying subscription (and fails with `deletion_protection = true`); a plan that " +
+	"activates a charge warns that the buyer starts paying, and how much."
+
+// deletionProtectionAttribute is the Terraform-only guard of a paying
+// subscription (see guardRecurrentChargeEnd).
+func deletionProtectionAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: "Whether Terraform refuses a plan that destroys or replaces this charge while it is `active` " +
+			"or `past_due`, a subscription the buyer pays for. Defaults to `false`. Such a plan always warns; with " +
+			"protection it fails. To end a protected charge, set `deletion_protection = false` and apply first: the value " +
+			"in the state decides, so turning it off in the same plan that destroys or replaces the charge is not enough. " +
+			"A Terraform setting, never sent to the platform: changing it only updates the state (never a replacement), " +
+			"and an import sets it to `false`.",
+		Optional: true,
+		Computed: true,
+		Default:  booldefault.StaticBool(false),
 	}
 }
 
@@ -127,7 +155,7 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 		addCreateError(&resp.Diagnostics, recurrentChargeTarget, err)
 		return
 	}
-	state, diags := modelFromRecurrentCharge(product, plan.AutoActivate, res.Object)
+	state, diags := modelFromRecurrentCharge(product, plan, res.Object)
 	resp.Diagnostics.Append(diags...)
 	// The charge exists now: record it even if a conversion step complained.
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -166,7 +194,7 @@ func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	next, diags := modelFromRecurrentCharge(product, state.AutoActivate, charge)
+	next, diags := modelFromRecurrentCharge(product, state, charge)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -184,7 +212,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	if !recurrentActivationDue(state.Status, plan.AutoActivate) {
-		state.AutoActivate = plan.AutoActivate
+		state.AutoActivate, state.DeletionProtection = plan.AutoActivate, plan.DeletionProtection
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		return
 	}
@@ -194,7 +222,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 		addAPIError(&resp.Diagnostics, "Unable to activate recurrent charge", err)
 		return
 	}
-	next, diags := modelFromRecurrentCharge(product, plan.AutoActivate, charge)
+	next, diags := modelFromRecurrentCharge(product, plan, charge)
 	resp.Diagnostics.Append(diags...)
 	if charge.Status == client.ChargeFrozen {
 		resp.Diagnostics.AddWarning("Recurrent charge is still frozen",
@@ -233,9 +261,10 @@ func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.Delet
 }
 
 // ImportState accepts "<id>" (the provider's default product) or
-// "<product>/<id>".
+// "<product>/<id>"; an imported charge starts unprotected.
 func (r *recurrentChargeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importChargeState(ctx, r.data, req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)
 }
 
 // ModifyPlan fills in the default product of a new charge and shows an
@@ -243,12 +272,72 @@ func (r *recurrentChargeResource) ImportState(ctx context.Context, req resource.
 // (or a renewal failed and it is frozen) and auto_activate is true, the
 // status and the timestamps that activation moves become unknown. The
 // platform may answer processed before active, so no final value is
-// guessed.
+// guessed. Activating warns what the buyer pays; ending a paying
+// subscription warns, or fails under deletion_protection.
 func (r *recurrentChargeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyChargePlan(ctx, r.data, req, resp, chargePlan{
 		activationDue:   recurrentActivationDue,
 		activationMoves: []string{"trial_ends_at", "current_charge_at", "next_charge_at", "updated_at"},
+		inPlace:         []string{"auto_activate", "deletion_protection"},
+		ending:          guardRecurrentChargeEnd,
+		payment:         recurrentChargePayment,
 	})
+}
+
+// guardRecurrentChargeEnd checks a plan that destroys (replace false) or
+// replaces the charge in state. Ending an active or past_due charge ends a
+// subscription the buyer pays for, and a new charge must be accepted again:
+// the plan warns, or fails when the prior state has deletion_protection. The
+// prior state decides, as protection must be switched off by an apply.
+func guardRecurrentChargeEnd(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, replace bool) {
+	var prior recurrentChargeResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	status := prior.Status.ValueString()
+	if resp.Diagnostics.HasError() || (status != client.ChargeActive && status != client.ChargePastDue) {
+		return
+	}
+	id := prior.ID.ValueString()
+	verb, outcome := "Destroying", "destroys it, which cancels the subscription"
+	if replace {
+		verb, outcome = "Replacing", "replaces it, which cancels the subscription and creates a new charge that the "+
+			"buyer must accept before paying again"
+	}
+	paying := fmt.Sprintf("Recurrent charge %s (%q) is %s: the buyer pays %s. This plan %s.",
+		id, prior.Name.ValueString(), status, recurrentChargeTerms(prior.recurrentChargeDataModel), outcome)
+	if prior.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddError(fmt.Sprintf("Recurrent charge %s is protected by deletion_protection", id),
+			paying+" Its deletion_protection is true in the state, so Terraform refuses the plan. To go ahead, "+
+				"first set deletion_protection = false on this resource, changing nothing else, and apply; then plan "+
+				"the destroy or change again.")
+		return
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("%s recurrent charge %s ends a paying subscription", verb, id),
+		paying+" Set deletion_protection = true to make Terraform refuse such plans.")
+}
+
+// recurrentChargePayment is what the buyer of the charge in state pays
+// once it is activated.
+func recurrentChargePayment(ctx context.Context, state tfsdk.State) (string, diag.Diagnostics) {
+	var m recurrentChargeResourceModel
+	diags := state.Get(ctx, &m)
+	if diags.HasError() {
+		return "", diags
+	}
+	terms := recurrentChargeTerms(m.recurrentChargeDataModel)
+	if days := m.TrialDays.ValueInt64(); days > 0 && m.Status.ValueString() == client.ChargeAccepted {
+		terms += fmt.Sprintf(", the first payment after a %d-day free trial", days)
+	}
+	return terms, diags
+}
+
+// recurrentChargeTerms are a charge's price and period: "1900 cents
+// ($19.00) per 1 month(s)".
+func recurrentChargeTerms(m recurrentChargeDataModel) string {
+	terms := fmt.Sprintf("%s per %d month(s)", centsAndDollars(m.Price.ValueInt64()), m.Months.ValueInt64())
+	if m.PerAccount.ValueBool() {
+		terms += " for each of the buyer's agent accounts (per_account)"
+	}
+	return terms
 }
 
 // recurrentActivationDue reports whether apply should activate a charge in
@@ -282,8 +371,16 @@ func recurrentChargeRequestFrom(m recurrentChargeResourceModel) client.Recurrent
 }
 
 // modelFromRecurrentCharge converts a platform charge into state. product
-// and auto_activate are not part of the platform's object.
-func modelFromRecurrentCharge(product string, autoActivate types.Bool, c *client.RecurrentCharge) (recurrentChargeResourceModel, diag.Diagnostics) {
+// and the Terraform settings (auto_activate, deletion_protection) are not
+// part of the platform's object: they come from settings, the plan or the
+// prior state.
+func modelFromRecurrentCharge(product string, settings recurrentChargeResourceModel, c *client.RecurrentCharge) (recurrentChargeResourceModel, diag.Diagnostics) {
 	data, diags := recurrentChargeDataFrom(product, c)
-	return recurrentChargeResourceModel{recurrentChargeDataModel: data, AutoActivate: autoActivateOrDefault(autoActivate)}, diags
+	protection := settings.DeletionProtection
+	if protection.IsNull() || protection.IsUnknown() {
+		// A state written before the attribute existed is unprotected.
+		protection = types.BoolValue(false)
+	}
+	return recurrentChargeResourceModel{recurrentChargeDataModel: data, AutoActivate: autoActivateOrDefault(settings.AutoActivate),
+		DeletionProtection: protection}, diags
 }

@@ -524,7 +524,8 @@ func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
   price      = 100
   return_url = "https://example.com/"
 `)
-	steps := append([]resource.TestStep{{Config: cfg}}, badChargeImportSteps(rcAddr, "a/b/c", "foo/123", "livechat/", "/x")...)
+	steps := append([]resource.TestStep{{Config: cfg}}, badChargeImportSteps(rcAddr, "a/b/c", "foo/123", "livechat/", "/x",
+		"livechat/..", "livechat/.", "..", "livechat/a b", "x ")...)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
 
@@ -536,9 +537,13 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		ReturnURL: "http://localhost", Status: "active", ConfirmationURL: "https://billing.text.com/?id=1",
 		CommissionPercent: 20, BuyerLicenseID: 100006625, CreatedAt: created, UpdatedAt: created,
 	}}
-	m, diags := modelFromRecurrentCharge("helpdesk", types.BoolNull(), c)
+	m, diags := modelFromRecurrentCharge("helpdesk", recurrentChargeResourceModel{}, c)
 	if diags.HasError() {
 		t.Fatal(diags)
+	}
+	// A state from before deletion_protection existed reads as unprotected.
+	if m.DeletionProtection.IsNull() || m.DeletionProtection.ValueBool() {
+		t.Fatalf("deletion_protection %v, want false", m.DeletionProtection)
 	}
 	if m.Product.ValueString() != "helpdesk" || !m.AutoActivate.ValueBool() || m.Price.ValueInt64() != 1900 ||
 		!m.ExternalID.IsNull() || m.BuyerLicenseID.ValueInt64() != 100006625 || m.Status.ValueString() != "active" {
@@ -551,18 +556,19 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		m.CreatedAt.ValueString() != "2026-11-17T10:00:00Z" {
 		t.Fatalf("timestamps %v %v %v %v", m.TrialEndsAt, m.CancelledAt, m.CurrentChargeAt, m.CreatedAt)
 	}
-	if m2, _ := modelFromRecurrentCharge("livechat", types.BoolValue(false), c); m2.AutoActivate.ValueBool() {
-		t.Fatal("auto_activate false was not kept")
+	settings := recurrentChargeResourceModel{AutoActivate: types.BoolValue(false), DeletionProtection: types.BoolValue(true)}
+	if m2, _ := modelFromRecurrentCharge("livechat", settings, c); m2.AutoActivate.ValueBool() || !m2.DeletionProtection.ValueBool() {
+		t.Fatal("auto_activate false or deletion_protection true was not kept")
 	}
 	c.ExternalID = "ext"
-	if m3, _ := modelFromRecurrentCharge("livechat", types.BoolValue(true), c); m3.ExternalID.ValueString() != "ext" {
+	if m3, _ := modelFromRecurrentCharge("livechat", recurrentChargeResourceModel{AutoActivate: types.BoolValue(true)}, c); m3.ExternalID.ValueString() != "ext" {
 		t.Fatal("external_id lost")
 	}
 
 	var m4 recurrentChargeResourceModel
-	m4.Name, m4.Price, m4.ReturnURL = types.StringValue("n"), types.Int64Value(5), types.StringValue("https://e.com")
-	m4.ExternalID, m4.Test, m4.TrialDays = types.StringNull(), types.BoolValue(true), types.Int64Value(3)
-	m4.Months, m4.PerAccount = types.Int64Value(12), types.BoolValue(true)
+	m4.Name, m4.Price, m4.ReturnURL = types.StringValue("n"), centsValue(5), types.StringValue("https://e.com")
+	m4.ExternalID, m4.Test, m4.TrialDays = types.StringNull(), types.BoolValue(true), countValue(3)
+	m4.Months, m4.PerAccount = countValue(12), types.BoolValue(true)
 	req := recurrentChargeRequestFrom(m4)
 	want := client.RecurrentChargeRequest{Name: "n", Price: 5, ReturnURL: "https://e.com", Test: true, TrialDays: 3, Months: 12, PerAccount: true}
 	if req != want {
@@ -651,11 +657,18 @@ func TestAccRecurrentChargeResource_example(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("livechat_recurrent_charge.pro", tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("livechat_recurrent_charge.reports_yearly", tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("livechat_recurrent_charge.reports_yearly", tfjsonpath.New("product"), knownvalue.StringExact("helpdesk")),
 					statecheck.ExpectKnownOutputValue("pro_checkout_url", knownvalue.StringRegexp(regexp.MustCompile(`^https://www\.livechat\.com/marketplace/checkout/charge/[0-9a-f-]{36}/recurrent_charge$`))),
 				},
 			},
-			{Config: noOutputs, ResourceName: "livechat_recurrent_charge.pro", ImportState: true, ImportStateVerify: true},
+			{
+				Config: noOutputs, ResourceName: "livechat_recurrent_charge.pro", ImportState: true, ImportStateVerify: true,
+				// deletion_protection is a Terraform setting: an import starts
+				// unprotected (false), the example sets it.
+				ImportStateVerifyIgnore: []string{"deletion_protection"},
+			},
 			{
 				Config:            noOutputs,
 				ResourceName:      "livechat_recurrent_charge.reports_yearly",

@@ -1,12 +1,15 @@
 # A monthly subscription with a 14-day free trial. Send the buyer to
 # checkout_url (or confirmation_url); once they accept, the next
-# `terraform apply` activates the charge.
+# `terraform apply` activates the charge. Once it is active (the buyer
+# pays), deletion protection makes any plan that would cancel or replace
+# it fail: set it to false and apply first.
 resource "livechat_recurrent_charge" "pro" {
-  name        = "Chat Transcripts Pro"
-  price       = 1900 # cents: $19.00 a month
-  trial_days  = 14
-  return_url  = "https://example.com/billing/done"
-  external_id = "pro-monthly"
+  name                = "Chat Transcripts Pro"
+  price               = 1900 # cents: $19.00 a month
+  trial_days          = 14
+  return_url          = "https://example.com/billing/done"
+  external_id         = "pro-monthly"
+  deletion_protection = true
 }
 
 # A yearly HelpDesk subscription that you activate yourself

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Validators and plan-time rules shared by several resources.
+
+// idSegmentProblem says why s cannot be one segment of an ID that the
+// provider puts in a URL path, or "" when it can. "." and ".." would make
+// the request address another path, and no platform ID has whitespace, so
+// a pasted ID with a stray space fails here instead of with a 404.
+func idSegmentProblem(s string) string {
+	switch {
+	case s == "":
+		return "a segment is empty"
+	case s == "." || s == "..":
+		return fmt.Sprintf("%q is not an ID", s)
+	case strings.IndexFunc(s, unicode.IsSpace) >= 0:
+		return fmt.Sprintf("%q contains whitespace", s)
+	case strings.ContainsAny(s, "/?#"):
+		return fmt.Sprintf("%q contains '/', '?' or '#'", s)
+	}
+	return ""
+}
+
+// splitImportID splits an import ID at "/" into minSegments to maxSegments
+// segments, each of which passes idSegmentProblem; otherwise it says what
+// is wrong, for the caller to show with the expected form.
+func splitImportID(raw string, minSegments, maxSegments int) ([]string, string) {
+	parts := strings.Split(raw, "/")
+	if len(parts) < minSegments || len(parts) > maxSegments {
+		want := fmt.Sprint(minSegments)
+		if maxSegments != minSegments {
+			want = fmt.Sprintf("%d or %d", minSegments, maxSegments)
+		}
+		return nil, fmt.Sprintf("it has %d segments separated by '/', not %s", len(parts), want)
+	}
+	for _, p := range parts {
+		if problem := idSegmentProblem(p); problem != "" {
+			return nil, problem
+		}
+	}
+	return parts, ""
+}
+
+// idSegmentValidator applies idSegmentProblem to an ID argument that the
+// provider puts in a URL path; example is an ID of the kind.
+type idSegmentValidator struct {
+	example string
+}
+
+var _ validator.String = idSegmentValidator{}
+
+func (v idSegmentValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be one ID such as %s: not empty, not \".\" or \"..\", without whitespace, '/', '?' or '#'", v.example)
+}
+
+func (v idSegmentValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v idSegmentValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := idSegmentProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
+			fmt.Sprintf("%s %s; %s.", req.Path, v.Description(ctx), problem))
+	}
+}
+
+// dollars formats an amount in cents as dollars: 1900 → "$19.00".
+func dollars(cents int64) string {
+	// Quotient and remainder are negated apart: -cents would overflow
+	// for the smallest int64.
+	sign, units, hundredths := "", cents/100, cents%100
+	if cents < 0 {
+		sign, units, hundredths = "-", -units, -hundredths
+	}
+	return fmt.Sprintf("%s$%d.%02d", sign, units, hundredths)
+}
+
+// centsAndDollars is how diagnostics show money: "1900 cents ($19.00)".
+func centsAndDollars(cents int64) string {
+	return fmt.Sprintf("%d cents (%s)", cents, dollars(cents))
+}
+
+// mulCents multiplies an amount in cents by a count of at least 1,
+// reporting false when the product does not fit in 64 bits.
+func mulCents(cents, count int64) (int64, bool) {
+	if count <= 0 || cents < 0 {
+		return 0, false
+	}
+	if cents > math.MaxInt64/count {
+		return 0, false
+	}
+	return cents * count, true
+}
+
+// priceTimesQuantityFits refuses a direct charge whose total, price ×
+// quantity, does not fit in the 64 bits of cents that the platform and the
+// state hold. per_account multiplies it again by a number of accounts no
+// plan can know, so that factor is left to the platform.
+type priceTimesQuantityFits struct{}
+
+var _ resource.ConfigValidator = priceTimesQuantityFits{}
+
+func (priceTimesQuantityFits) Description(context.Context) string {
+	return "price × quantity must be at most 9223372036854775807 cents"
+}
+
+func (v priceTimesQuantityFits) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (priceTimesQuantityFits) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var price, quantity wholeNumber
+	// A value that cannot be read is reported by its attribute's own
+	// validation; reporting it here again would only repeat it.
+	if d := req.Config.GetAttribute(ctx, path.Root("price"), &price); d.HasError() {
+		return
+	}
+	if d := req.Config.GetAttribute(ctx, path.Root("quantity"), &quantity); d.HasError() {
+		return
+	}
+	if price.IsNull() || price.IsUnknown() || quantity.IsNull() || quantity.IsUnknown() ||
+		price.ValueInt64() < 1 || quantity.ValueInt64() < 1 {
+		return
+	}
+	if _, ok := mulCents(price.ValueInt64(), quantity.ValueInt64()); !ok {
+		resp.Diagnostics.AddAttributeError(path.Root("quantity"), "Total too large",
+			fmt.Sprintf("The buyer pays price × quantity, and %d × %d cents is more than the largest amount the platform "+
+				"holds (9223372036854775807 cents). Lower price or quantity.", price.ValueInt64(), quantity.ValueInt64()))
+	}
+}
