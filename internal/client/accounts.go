@@ -44,6 +44,10 @@ func (c *Client) ExchangeRefreshToken(ctx context.Context) (*Token, error) {
 // RefreshAccessToken exchanges a refresh token for an access token without
 // changing the client's own credentials.
 func (c *Client) RefreshAccessToken(ctx context.Context, oauth OAuthConfig) (*Token, error) {
+	// The credentials may differ from the configured ones (the ephemeral
+	// resource's own arguments): an error quoting them must be masked too.
+	c.secrets.Add(oauth.ClientSecret)
+	c.secrets.Add(oauth.RefreshToken)
 	form := url.Values{
 		"grant_type":    {"refresh_token"},
 		"refresh_token": {oauth.RefreshToken},
@@ -57,6 +61,8 @@ func (c *Client) RefreshAccessToken(ctx context.Context, oauth OAuthConfig) (*To
 	if err != nil {
 		return nil, err
 	}
+	c.secrets.Add(tok.AccessToken)
+	c.secrets.Add(tok.RefreshToken)
 	return &tok, nil
 }
 

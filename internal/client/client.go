@@ -124,6 +124,7 @@ type Client struct {
 
 	mu          sync.RWMutex
 	accessToken string
+	secrets     SecretSet
 
 	// campaigns shares the Partner Program campaign list between callers.
 	campaigns campaignCache
@@ -174,6 +175,7 @@ func New(cfg Config) (*Client, error) {
 	if c.logger == nil {
 		c.logger = nopLogger{}
 	}
+	c.addConfigSecrets(cfg)
 	for api, raw := range map[API]string{
 		APIBilling:          cfg.Endpoints.Billing,
 		APIPartners:         cfg.Endpoints.Partners,
@@ -252,6 +254,7 @@ func (c *Client) PartnerPassword() string { return c.cfg.PartnerPassword }
 // SetAccessToken replaces the Bearer token used for Billing and the
 // Developer Console (after a refresh-token exchange).
 func (c *Client) SetAccessToken(token string) {
+	c.secrets.Add(token)
 	c.mu.Lock()
 	c.accessToken = token
 	c.mu.Unlock()
