@@ -269,6 +269,7 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
+	diagnosticSecrets.register(c.Secrets())
 	if oauth != nil {
 		tok, err := c.ExchangeRefreshToken(ctx)
 		if err != nil {

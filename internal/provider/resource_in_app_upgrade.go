@@ -166,11 +166,13 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.client.Secrets().Add(plan.WebhookSecret.ValueString())
 	u, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to create in-app upgrade", err)
 		return
 	}
+	r.data.client.Secrets().Add(secret)
 	state := modelFromInAppUpgrade(u, types.StringValue(secret))
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -203,6 +205,7 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	appID, id := state.AppID.ValueString(), state.ID.ValueString()
+	r.data.client.Secrets().Add(plan.WebhookSecret.ValueString())
 	change := inAppUpgradeUpdateFrom(plan, state)
 	var (
 		u   *client.InAppUpgrade

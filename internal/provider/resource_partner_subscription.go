@@ -152,6 +152,7 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	c := r.data.client
+	c.Secrets().Add(token.ValueString())
 	product, lic := plan.Product.ValueString(), plan.LicenseID.ValueString()
 	err := c.CreateSubscription(ctx, product, lic, subscriptionCreateFrom(plan, token.ValueString()))
 	switch {
