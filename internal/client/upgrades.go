@@ -95,6 +95,9 @@ func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppU
 		}
 		in.WebhookSecret = secret
 	}
+	// The secret is known before anything is sent: no diagnostic of this
+	// create may show it.
+	c.secrets.Add(in.WebhookSecret)
 	res, err := create(ctx, c, createSpec[InAppUpgrade]{
 		family: "upgrade/" + appID,
 		snapshot: func(ctx context.Context) (existing, error) {

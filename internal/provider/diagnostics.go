@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -13,10 +14,49 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
+// diagnosticSecrets are the secret sets of every client this process
+// configured. The platform's own messages and transport errors reach
+// diagnostics verbatim, and diagnostics reach CI logs: whatever one of them
+// quotes of any configured or exchanged secret is masked. A set is shared
+// with its client, so secrets added later (exchanged tokens, card tokens,
+// webhook secrets) are masked too.
+var diagnosticSecrets secretSets
+
+type secretSets struct {
+	mu   sync.RWMutex
+	sets []*client.SecretSet
+}
+
+// register masks s's secrets in every later diagnostic.
+func (r *secretSets) register(s *client.SecretSet) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sets = append(r.sets, s)
+}
+
+func (r *secretSets) mask(text string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, s := range r.sets {
+		text = s.Mask(text)
+	}
+	return text
+}
+
+// redactSecrets masks every secret this process knows in a diagnostic's
+// text; describeAPIError applies it, and so must any diagnostic that quotes
+// an error's text itself.
+func redactSecrets(text string) string { return diagnosticSecrets.mask(text) }
+
 // describeAPIError turns a client error into a diagnostic summary and a
 // detail a person can act on: the platform's own message, the status, the
-// request id and what to do next.
+// request id and what to do next. Secrets quoted anywhere in it are masked.
 func describeAPIError(summary string, err error) (string, string) {
+	s, d := describeUnmasked(summary, err)
+	return redactSecrets(s), redactSecrets(d)
+}
+
+func describeUnmasked(summary string, err error) (string, string) {
 	var missing *client.MissingCredentialsError
 	if errors.As(err, &missing) {
 		return summary, fmt.Sprintf("The provider has no credentials for the LiveChat %s API. To fix it, %s.", missing.API, missing.Hint)
@@ -127,7 +167,7 @@ func addCreateError(diags *diag.Diagnostics, t createTarget, err error) {
 	switch {
 	case ok && ce.Outcome == client.OutcomeUnknown:
 		summary = "The " + t.what + " may have been created"
-		detail += "\n\n" + unknownOutcomeDetail(t, ce)
+		detail += "\n\n" + redactSecrets(unknownOutcomeDetail(t, ce))
 	case ok && ce.Searched:
 		detail += "\n\nThe provider looked for the " + t.what + " this request could have made and found none: " +
 			"nothing was created, so running apply again is safe."
@@ -156,6 +196,6 @@ func unknownOutcomeDetail(t createTarget, ce *client.CreateError) string {
 // object, and that Terraform manages it now.
 func addAdoptionWarning(diags *diag.Diagnostics, what, id string, failedWith error) {
 	diags.AddWarning("The "+what+" was created despite a failed request",
-		fmt.Sprintf("The create request failed (%v), but the platform had created %s %s with exactly these arguments, "+
-			"and no other resource owns it. Terraform manages it now instead of creating another.", failedWith, what, id))
+		redactSecrets(fmt.Sprintf("The create request failed (%v), but the platform had created %s %s with exactly these arguments, "+
+			"and no other resource owns it. Terraform manages it now instead of creating another.", failedWith, what, id)))
 }

@@ -18,6 +18,14 @@ var _ ephemeral.EphemeralResourceWithConfigure = &accessTokenEphemeral{}
 // NewAccessTokenEphemeral returns the livechat_access_token ephemeral resource.
 func NewAccessTokenEphemeral() ephemeral.EphemeralResource { return &accessTokenEphemeral{} }
 
+// accessTokenReuseNote explains why opening the resource may not exchange:
+// on a platform that rotates refresh tokens a second exchange of the
+// configured one would fail.
+const accessTokenReuseNote = "~> Access tokens live 8 hours. A provider process exchanges each refresh token once: this " +
+	"resource reuses the access token of an earlier exchange of the same refresh token (the provider's own, or an " +
+	"earlier open) while it stays valid for 10 more minutes, and otherwise exchanges the refresh token that exchange " +
+	"returned. Terraform starts new provider processes for plan and for apply, and each exchanges again."
+
 type accessTokenEphemeral struct {
 	configuredEphemeral
 }
@@ -46,7 +54,7 @@ func (e *accessTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 			"token that never enters the plan or state (Terraform 1.10 or later), for passing to other providers, " +
 			"provisioners or tools. Without arguments it uses the provider's `oauth` block (or the `LIVECHAT_CLIENT_ID`, " +
 			"`LIVECHAT_CLIENT_SECRET` and `LIVECHAT_REFRESH_TOKEN` variables).\n\n" +
-			"~> Access tokens live 8 hours. Each time Terraform opens this resource (every plan and apply) it runs a new exchange.",
+			accessTokenReuseNote,
 		Attributes: map[string]schema.Attribute{
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "OAuth client ID; defaults to the provider's `oauth.client_id`.",
@@ -82,7 +90,7 @@ func (e *accessTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 				Computed:            true,
 			},
 			"expires_in": schema.Int64Attribute{
-				MarkdownDescription: "Seconds the access token stays valid (28800: 8 hours).",
+				MarkdownDescription: "Seconds the access token was issued for (28800: 8 hours); a reused token expires at `expires_at`.",
 				Computed:            true,
 			},
 			"expires_at": schema.StringAttribute{
@@ -136,7 +144,9 @@ func (e *accessTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tok, err := e.data.client.RefreshAccessToken(ctx, oauth)
+	// Shared with the provider's own exchange: on a platform that rotates
+	// refresh tokens, exchanging the configured one again would fail.
+	tok, err := e.data.exchanges.Exchange(ctx, e.data.client, oauth)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to exchange the OAuth refresh token", err)
 		return
@@ -149,7 +159,7 @@ func (e *accessTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	m.TokenType = types.StringValue(tok.TokenType)
 	m.Scope = types.StringValue(tok.Scope)
 	m.ExpiresIn = types.Int64Value(tok.ExpiresIn)
-	m.ExpiresAt = timetypes.NewRFC3339TimeValue(time.Now().UTC().Add(time.Duration(tok.ExpiresIn) * time.Second).Truncate(time.Second))
+	m.ExpiresAt = timetypes.NewRFC3339TimeValue(tok.ExpiresAt.UTC().Truncate(time.Second))
 	m.AccountID = types.StringValue(tok.AccountID)
 	m.OrganizationID = types.StringValue(tok.OrganizationID)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)

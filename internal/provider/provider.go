@@ -54,15 +54,20 @@ var (
 	_ provider.ProviderWithFunctions          = &livechatProvider{}
 )
 
-// New returns a provider factory for the given version.
+// New returns a provider factory for the given version. Every provider it
+// makes shares one record of refresh-token exchanges: the plugin server
+// calls New once per process, so each refresh token is exchanged once per
+// process however often Terraform configures the provider.
 func New(version string) func() provider.Provider {
+	exchanges := &client.TokenExchanges{}
 	return func() provider.Provider {
-		return &livechatProvider{version: version}
+		return &livechatProvider{version: version, exchanges: exchanges}
 	}
 }
 
 type livechatProvider struct {
-	version string
+	version   string
+	exchanges *client.TokenExchanges
 }
 
 type providerModel struct {
@@ -100,6 +105,8 @@ type providerData struct {
 	product string
 	// oauth is the configured refresh-token grant, if any.
 	oauth *client.OAuthConfig
+	// exchanges is the process's record of refresh-token exchanges.
+	exchanges *client.TokenExchanges
 }
 
 func (p *livechatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -269,24 +276,38 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		return
 	}
+	diagnosticSecrets.register(c.Secrets())
 	if oauth != nil {
-		tok, err := c.ExchangeRefreshToken(ctx)
-		if err != nil {
-			summary, detail := describeAPIError("Unable to exchange the OAuth refresh token", err)
-			resp.Diagnostics.AddAttributeError(path.Root("oauth").AtName("refresh_token"), summary, detail+
-				"\n\nCheck oauth.client_id, oauth.client_secret and oauth.refresh_token (or "+EnvClientID+", "+
-				EnvClientSecret+", "+EnvRefreshToken+"); a refresh token that was rotated or revoked must be replaced.")
+		resp.Diagnostics.Append(p.exchangeConfiguredToken(ctx, c, *oauth, logger)...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
-		logger.mask(tok.AccessToken, tok.RefreshToken)
-		if d := rotatedRefreshTokenWarning(oauth.RefreshToken, tok.RefreshToken); d != nil {
-			resp.Diagnostics.Append(d)
-		}
 	}
-	data := &providerData{client: c, product: ccfg.product, oauth: oauth}
+	data := &providerData{client: c, product: ccfg.product, oauth: oauth, exchanges: p.exchanges}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+}
+
+// exchangeConfiguredToken gives c an access token for the oauth block. The
+// refresh token is exchanged once per process: a later Configure reuses the
+// answer (see client.TokenExchanges), and warns again if it was rotated.
+func (p *livechatProvider) exchangeConfiguredToken(ctx context.Context, c *client.Client, oauth client.OAuthConfig, logger *tflogLogger) diag.Diagnostics {
+	var diags diag.Diagnostics
+	tok, err := p.exchanges.Exchange(ctx, c, oauth)
+	if err != nil {
+		summary, detail := describeAPIError("Unable to exchange the OAuth refresh token", err)
+		diags.AddAttributeError(path.Root("oauth").AtName("refresh_token"), summary, detail+
+			"\n\nCheck oauth.client_id, oauth.client_secret and oauth.refresh_token (or "+EnvClientID+", "+
+			EnvClientSecret+", "+EnvRefreshToken+"); a refresh token that was rotated or revoked must be replaced.")
+		return diags
+	}
+	c.SetAccessToken(tok.AccessToken)
+	logger.mask(tok.AccessToken, tok.RefreshToken)
+	if d := rotatedRefreshTokenWarning(oauth.RefreshToken, tok.RefreshToken); d != nil {
+		diags.Append(d)
+	}
+	return diags
 }
 
 // rotatedRefreshTokenWarning warns when the accounts service answered with

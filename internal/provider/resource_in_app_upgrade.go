@@ -209,6 +209,7 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	appID, id := state.AppID.ValueString(), state.ID.ValueString()
+	r.data.client.Secrets().Add(plan.WebhookSecret.ValueString())
 	change := inAppUpgradeUpdateFrom(plan, state)
 	var (
 		u   *client.InAppUpgrade

@@ -194,8 +194,8 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	matches, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Campaign created, but its ID is not known yet",
-			fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %v. "+
-				"campaign_id stays null until the next refresh finds it.", res.Object.Slug, err))
+			fmt.Sprintf("The campaign %s was created, but searching for its numeric ID failed: %s. "+
+				"campaign_id stays null until the next refresh finds it.", res.Object.Slug, redactSecrets(err.Error())))
 	}
 	if m, ok := findSearchResultBySlug(matches, res.Object.Slug); ok {
 		applySearchResult(&state, m)
@@ -229,7 +229,7 @@ func (r *partnerCampaignResource) addConflict(ctx context.Context, diags *diag.D
 func campaignConflictDetail(name, slug string, err error) string {
 	msg := ""
 	if apiErr, ok := client.AsAPIError(err); ok && apiErr.Message != "" {
-		msg = " The platform said: " + apiErr.Message + "."
+		msg = " The platform said: " + redactSecrets(apiErr.Message) + "."
 	}
 	if slug == "" {
 		return fmt.Sprintf("A campaign named %q already exists in the Partner Program, and campaign names are unique.%s "+

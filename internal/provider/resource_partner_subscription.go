@@ -152,6 +152,7 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	c := r.data.client
+	c.Secrets().Add(token.ValueString())
 	product, lic := plan.Product.ValueString(), plan.LicenseID.ValueString()
 	res, err := c.CreateSubscription(ctx, product, lic, subscriptionCreateFrom(plan, token.ValueString()))
 	switch {
@@ -182,8 +183,8 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 	l, err := c.GetLicense(ctx, product, lic)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Subscription created, but the license could not be read",
-			fmt.Sprintf("The subscription was created, but reading license %s failed: %v. status, cc_added, paid and end_at "+
-				"are filled in at the next refresh.", lic, err))
+			fmt.Sprintf("The subscription was created, but reading license %s failed: %s. status, cc_added, paid and end_at "+
+				"are filled in at the next refresh.", lic, redactSecrets(err.Error())))
 		return
 	}
 	applyLicenseComputed(&state, l)
