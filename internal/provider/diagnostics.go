@@ -168,6 +168,9 @@ func addCreateError(diags *diag.Diagnostics, t createTarget, err error) {
 	case ok && ce.Outcome == client.OutcomeUnknown:
 		summary = "The " + t.what + " may have been created"
 		detail += "\n\n" + redactSecrets(unknownOutcomeDetail(t, ce))
+	case ok && ce.Outcome == client.NotCreated && errors.Is(err, context.Canceled):
+		detail += "\n\nThe operation was interrupted before this request was sent, so nothing was created: " +
+			"running apply again creates the " + t.what + "."
 	case ok && ce.Searched:
 		detail += "\n\nThe provider looked for the " + t.what + " this request could have made and found none: " +
 			"nothing was created, so running apply again is safe."

@@ -89,3 +89,22 @@ func TestRequireClientAndConfigureData(t *testing.T) {
 		t.Errorf("wrong provider data type: %v", diags)
 	}
 }
+
+// A create that an interrupt kept from being sent says that nothing was
+// created; one whose outcome is unknown names the candidates and the import.
+func TestAddCreateError_outcomes(t *testing.T) {
+	var diags diag.Diagnostics
+	notSent := &client.CreateError{Outcome: client.NotCreated, Err: fmt.Errorf("not sent: %w", context.Canceled)}
+	addCreateError(&diags, directChargeTarget, notSent)
+	if d := diags[0].Detail(); !strings.Contains(d, "interrupted before this request was sent, so nothing was created") {
+		t.Errorf("not sent: %s", d)
+	}
+	diags = nil
+	unknown := &client.CreateError{Outcome: client.OutcomeUnknown, Err: errors.New("POST /x: EOF"), Candidates: []string{"c1", "c2"}}
+	addCreateError(&diags, directChargeTarget, unknown)
+	if s, d := diags[0].Summary(), diags[0].Detail(); s != "The direct charge may have been created" ||
+		!strings.Contains(d, "2 objects that it may have made exist (c1, c2)") ||
+		!strings.Contains(d, "terraform import livechat_direct_charge.<name> <product>/<id>") {
+		t.Errorf("unknown: %s\n%s", s, d)
+	}
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -87,9 +86,6 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-// directChargeReconcileWindow bounds how far back a failed create looks for
-// the charge it may have made.
-const directChargeReconcileWindow = 5 * time.Minute
 
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {

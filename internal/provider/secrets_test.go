@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -96,7 +97,10 @@ func (p *leakyPlatform) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/v2/token":
 		p.token(w, body)
-	case r.Method == http.MethodPost && upgrades && !strings.Contains(string(body), "webhook_secret"):
+	case r.Method == http.MethodGet && upgrades && strings.HasSuffix(r.URL.Path, "/in-app-upgrades"):
+		// The list a create reads first: nothing exists yet.
+		writeLeakyJSON(w, http.StatusOK, map[string]any{"result": []any{}})
+	case r.Method == http.MethodPost && upgrades && p.firstUpgrade() && generatedSecret.Match(body):
 		p.createUpgrade(w, body)
 	case r.Method == http.MethodGet && upgrades && p.readUpgrade():
 		writeLeakyJSON(w, http.StatusOK, p.upgrade)
@@ -120,15 +124,34 @@ func (p *leakyPlatform) token(w http.ResponseWriter, body []byte) {
 		"refresh_token": p.issue("leaky-rt-"), "expires_in": 28800, "token_type": "Bearer"})
 }
 
+// generatedSecret finds a secret the provider generated (a configured one
+// is refused, quoted, by leak).
+var generatedSecret = regexp.MustCompile(`"webhook_secret":"[0-9a-f]{32}"`)
+
+// firstUpgrade reports whether no upgrade was created yet: only the first
+// create succeeds, later ones are refused quoting their secrets.
+func (p *leakyPlatform) firstUpgrade() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.upgrade == nil
+}
+
+// createUpgrade keeps the upgrade; the secret the provider generated for it
+// counts as issued, so that no later diagnostic may show it.
 func (p *leakyPlatform) createUpgrade(w http.ResponseWriter, body []byte) {
 	var in map[string]any
 	_ = json.Unmarshal(body, &in)
+	secret, _ := in["webhook_secret"].(string)
+	p.mu.Lock()
+	p.issued = append(p.issued, secret)
+	p.mu.Unlock()
+	delete(in, "webhook_secret")
 	in["id"], in["app_id"], in["status"] = "leakyupg", "leaky-app", "draft"
 	in["created_at"], in["updated_at"] = "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
 	p.mu.Lock()
 	p.upgrade = in
 	p.mu.Unlock()
-	out := map[string]any{"webhook_secret": p.issue("whsec-generated-")}
+	out := map[string]any{"webhook_secret": secret}
 	for k, v := range in {
 		out[k] = v
 	}
