@@ -92,3 +92,31 @@ func TestCreate_directChargeFoundDespiteWrongClocks(t *testing.T) {
 		})
 	}
 }
+
+// A listing that shows the created charge twice still shows one charge, and
+// a charge without an id is never adopted: the state would hold an object
+// it can never read again.
+func TestCreate_reconcileDistrustsTheListing(t *testing.T) {
+	t.Run("listed twice", func(t *testing.T) {
+		res, err := hostileCreate(t, &hostileCharges{twice: true})
+		if err != nil || !res.Adopted || res.Object.ID == "" {
+			t.Fatalf("want the one charge adopted, got %+v, %v", res, err)
+		}
+	})
+	t.Run("empty id", func(t *testing.T) {
+		res, err := hostileCreate(t, &hostileCharges{emptyID: true})
+		ce, ok := AsCreateError(err)
+		if !ok || ce.Outcome != OutcomeUnknown {
+			t.Fatalf("want an unknown outcome, got %+v, %v", res, err)
+		}
+	})
+	t.Run("empty id listed before too", func(t *testing.T) {
+		earlier := map[string]any{"id": "", "name": "seats", "price": 700, "quantity": 3,
+			"return_url": "https://example.com/done", "status": ChargePending, "created_at": time.Now().UTC().Format(time.RFC3339)}
+		res, err := hostileCreate(t, &hostileCharges{emptyID: true, charges: []map[string]any{earlier}})
+		ce, ok := AsCreateError(err)
+		if !ok || ce.Outcome != OutcomeUnknown {
+			t.Fatalf("want an unknown outcome, got %+v, %v", res, err)
+		}
+	})
+}
