@@ -120,3 +120,56 @@ func TestCreate_reconcileDistrustsTheListing(t *testing.T) {
 		}
 	})
 }
+
+// hostileLicense serves one license whose subscription reads as before
+// until a create, then as after; the create is answered 502.
+type hostileLicense struct {
+	mu            sync.Mutex
+	before, after map[string]any
+	posted        bool
+}
+
+func (h *hostileLicense) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Method == http.MethodPost {
+		h.posted = true
+		http.Error(w, "bad gateway", http.StatusBadGateway)
+		return
+	}
+	l := h.before
+	if h.posted {
+		l = h.after
+	}
+	writeJSONBody(w, http.StatusOK, l)
+}
+
+// A subscription create whose answer was lost is "not created" only when
+// the license showed an open one before (a second is refused) or none
+// before and none after: any other reading may hide a charged card, and a
+// second create charges again.
+func TestCreate_subscriptionUnclearLicenseIsUnknown(t *testing.T) {
+	none := map[string]any{"license": "123", "status": "trial"}
+	unclear := map[string]any{"license": "123", "status": "trial", "plan": PlanTeam}
+	other := map[string]any{"license": "123", "status": "paid", "recurrent": true,
+		"plan": PlanBusiness, "billing_cycle": BillingAnnual, "seats": 9}
+	cases := map[string]*hostileLicense{
+		"unclear before":         {before: unclear, after: unclear},
+		"unclear after":          {before: none, after: unclear},
+		"another one open after": {before: none, after: other},
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewServer(h)
+			t.Cleanup(ts.Close)
+			c := newTestClient(t, Config{Endpoints: endpointsAt(ts.URL), PartnerToken: "tok",
+				MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+			res, err := c.CreateSubscription(context.Background(), "livechat", "123", SubscriptionCreate{
+				Token: "tok_card", Plan: PlanTeam, BillingCycle: BillingMonthly, Seats: 2})
+			ce, ok := AsCreateError(err)
+			if !ok || ce.Outcome != OutcomeUnknown {
+				t.Fatalf("want an unknown outcome, got %+v, %v", res, err)
+			}
+		})
+	}
+}
