@@ -96,8 +96,11 @@ func (p *leakyPlatform) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/v2/token":
 		p.token(w, body)
-	case r.Method == http.MethodPost && upgrades && !strings.Contains(string(body), "webhook_secret"):
+	case r.Method == http.MethodPost && upgrades && !strings.Contains(string(body), "leaky-webhook-secret-"):
 		p.createUpgrade(w, body)
+	case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/in-app-upgrades"):
+		// The list a create takes before it posts.
+		writeLeakyJSON(w, http.StatusOK, map[string]any{"result": []any{}})
 	case r.Method == http.MethodGet && upgrades && p.readUpgrade():
 		writeLeakyJSON(w, http.StatusOK, p.upgrade)
 	case r.Method == http.MethodDelete:
@@ -125,10 +128,14 @@ func (p *leakyPlatform) createUpgrade(w http.ResponseWriter, body []byte) {
 	_ = json.Unmarshal(body, &in)
 	in["id"], in["app_id"], in["status"] = "leakyupg", "leaky-app", "draft"
 	in["created_at"], in["updated_at"] = "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
+	// The provider generates the secret it sends: the fake quotes it later.
+	secret, _ := in["webhook_secret"].(string)
+	delete(in, "webhook_secret")
 	p.mu.Lock()
 	p.upgrade = in
+	p.issued = append(p.issued, secret)
 	p.mu.Unlock()
-	out := map[string]any{"webhook_secret": p.issue("whsec-generated-")}
+	out := map[string]any{"webhook_secret": secret}
 	for k, v := range in {
 		out[k] = v
 	}
