@@ -143,7 +143,9 @@ type existing struct {
 	since time.Time
 }
 
-func (e existing) has(id string) bool { return e.ids[id] }
+// has reports whether id existed before; an empty id names no object, so
+// it never hides one that the request may have made.
+func (e existing) has(id string) bool { return id != "" && e.ids[id] }
 
 // createSpec describes the creating call of one family.
 type createSpec[T any] struct {
@@ -204,6 +206,9 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 	var findErr error
 	c.creates.exclusive(spec.family, func() {
 		found, findErr = spec.find(ctx, before)
+		if findErr == nil {
+			found, findErr = distinctByID(found, spec.id)
+		}
 		if findErr != nil {
 			return
 		}
@@ -306,4 +311,27 @@ func unclaimed[T any](l *createLedger, family string, found []T, id func(*T) str
 		}
 	}
 	return out
+}
+
+// errListedWithoutID is a reconciliation that found a matching object the
+// listing gives no id: it may be the one the request made, yet it can be
+// neither adopted nor told apart.
+var errListedWithoutID = errors.New("the platform listed a matching object without its id")
+
+// distinctByID drops the repeats of an object that a listing shows more
+// than once, so that one object is never taken for several candidates.
+func distinctByID[T any](found []T, id func(*T) string) ([]T, error) {
+	seen := map[string]bool{}
+	var out []T
+	for i := range found {
+		key := id(&found[i])
+		if key == "" {
+			return nil, errListedWithoutID
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, found[i])
+		}
+	}
+	return out, nil
 }

@@ -68,9 +68,13 @@ func (c *Client) CreateDirectCharge(ctx context.Context, product string, req Dir
 const directChargeClockSkew = 2 * time.Minute
 
 // recentPendingDirectCharges walks the pending direct charges newest first
-// and returns those that match and were created at or after since. A zero
-// since means the server's Date on the first page less directChargeClockSkew,
-// which it returns, so that a later walk covers exactly the same time.
+// and returns those that match and were created at or after since, or whose
+// age the listing does not tell. A zero since means the earlier of the
+// server's Date on the first page and this machine's clock, less
+// directChargeClockSkew, which it returns, so that a later walk covers
+// exactly the same time. The earlier clock wins because a window that
+// starts too late hides the charge a lost answer made, and the next apply
+// would charge again; one that starts too early only walks further.
 func (c *Client) recentPendingDirectCharges(ctx context.Context, product string, since time.Time, match func(*DirectCharge) bool) ([]DirectCharge, time.Time, error) {
 	var found []DirectCharge
 	for page := 1; page <= maxPages; page++ {
@@ -80,12 +84,12 @@ func (c *Client) recentPendingDirectCharges(ctx context.Context, product string,
 			return nil, since, err
 		}
 		if since.IsZero() {
-			since = serverNow(date).Add(-directChargeClockSkew)
+			since = earliestNow(date).Add(-directChargeClockSkew)
 		}
 		older := false
 		for i := range items {
 			switch {
-			case items[i].CreatedAt.Before(since):
+			case !items[i].CreatedAt.IsZero() && items[i].CreatedAt.Before(since):
 				older = true
 			case match(&items[i]):
 				found = append(found, items[i])
@@ -98,11 +102,12 @@ func (c *Client) recentPendingDirectCharges(ctx context.Context, product string,
 	return found, since, nil
 }
 
-// serverNow is the server's clock from its Date header, or this machine's
-// when the server sent none.
-func serverNow(date time.Time) time.Time {
-	if date.IsZero() {
-		return time.Now()
+// earliestNow is the earlier of the server's clock from its Date header
+// and this machine's; this machine's when the server sent no Date.
+func earliestNow(date time.Time) time.Time {
+	now := time.Now()
+	if date.IsZero() || now.Before(date) {
+		return now
 	}
 	return date
 }

@@ -190,7 +190,9 @@ type SubscriptionUpdate struct {
 // seats and showed none before the request. The platform answers a create
 // with an empty body, so the result's Object is the license as read.
 func (c *Client) CreateSubscription(ctx context.Context, product, licenseID string, in SubscriptionCreate) (CreateResult[License], error) {
-	const theSubscription = "subscription"
+	// The snapshot notes an open subscription, which the platform refuses
+	// to create again (409), apart from an unclear license, which it may not.
+	const theSubscription, unclearBefore = "subscription", "unclear"
 	open := func(l *License) bool {
 		return l.Subscription() == SubscriptionOpen && l.Plan != nil && *l.Plan == in.Plan &&
 			l.BillingCycle != nil && *l.BillingCycle == in.BillingCycle && l.Seats != nil && *l.Seats == in.Seats
@@ -202,7 +204,8 @@ func (c *Client) CreateSubscription(ctx context.Context, product, licenseID stri
 			if err != nil {
 				return existing{}, err
 			}
-			return existing{ids: map[string]bool{theSubscription: l.Subscription() != SubscriptionClosed}}, nil
+			state := l.Subscription()
+			return existing{ids: map[string]bool{theSubscription: state == SubscriptionOpen, unclearBefore: state == SubscriptionUnsure}}, nil
 		},
 		post: func(ctx context.Context) (*License, error) {
 			err := c.do(ctx, request{api: APIPartners, method: "POST", path: licensePath(product, licenseID) + "/subscription",
@@ -212,14 +215,32 @@ func (c *Client) CreateSubscription(ctx context.Context, product, licenseID stri
 		complete: func(*License) bool { return true },
 		find: func(ctx context.Context, before existing) ([]License, error) {
 			l, err := c.GetLicense(ctx, product, licenseID)
-			if err != nil || before.has(theSubscription) || !open(l) {
+			switch {
+			case err != nil:
 				return nil, err
+			case before.has(theSubscription):
+				return nil, nil // a second subscription is refused
+			case before.has(unclearBefore):
+				return nil, errSubscriptionBefore
+			case open(l):
+				return []License{*l}, nil
+			case l.Subscription() == SubscriptionClosed:
+				return nil, nil
 			}
-			return []License{*l}, nil
+			return nil, errSubscriptionUnclear
 		},
 		id: func(*License) string { return theSubscription },
 	})
 }
+
+// A subscription's reconciliation can tell "not created" only from a
+// license that showed an open subscription before (the platform refuses a
+// second), or none before and none after; these are the other cases, in
+// which a second create may charge the card twice.
+var (
+	errSubscriptionBefore  = errors.New("the license did not tell clearly before the request whether it had a subscription, so it cannot tell whether the request made one")
+	errSubscriptionUnclear = errors.New("the license shows a subscription that is not clearly the requested one, nor clearly none")
+)
 
 // UpdateSubscription changes a subscription (the same body twice has the
 // same effect, so it is retried like a read).

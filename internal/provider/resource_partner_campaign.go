@@ -284,7 +284,7 @@ func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadReq
 				addAPIError(&resp.Diagnostics, "Unable to find the imported campaign's ID", err)
 				return
 			}
-			tflog.Warn(ctx, "campaign ID lookup failed; it stays null until the next refresh", map[string]any{"slug": slug, "error": err.Error()})
+			logIDLookupFailed(ctx, slug, err)
 		}
 		if m, ok := findSearchResultBySlug(matches, slug); ok {
 			applySearchResult(&state, m)
@@ -381,6 +381,14 @@ func (r *partnerCampaignResource) ImportState(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), slug)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("slug"), slug)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportedKey, []byte(`true`))...)
+}
+
+// logIDLookupFailed logs a campaign id search that failed during a
+// refresh. This is the provider's own logger, not the client's masked one,
+// and the error may quote a secret.
+func logIDLookupFailed(ctx context.Context, slug string, err error) {
+	tflog.Warn(ctx, "campaign ID lookup failed; it stays null until the next refresh",
+		map[string]any{"slug": slug, "error": redactSecrets(err.Error())})
 }
 
 // parseCampaignImportID checks the import ID, a slug, or says what is
