@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"sync"
 	"time"
@@ -130,7 +131,10 @@ func (x *TokenExchanges) Exchange(ctx context.Context, c *Client, oauth OAuthCon
 	if err != nil {
 		return nil, err
 	}
-	tok := v.(Token)
+	tok, ok := v.(Token)
+	if !ok {
+		return nil, fmt.Errorf("token exchange returned %T", v)
+	}
 	c.secrets.Add(tok.AccessToken)
 	c.secrets.Add(tok.RefreshToken)
 	return &tok, nil

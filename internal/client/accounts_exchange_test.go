@@ -20,9 +20,12 @@ type rotatingAccounts struct {
 	received []string
 }
 
-func newRotatingAccounts(t *testing.T, first string, lifetime int64) *rotatingAccounts {
+// configuredRefresh is the refresh token the accounts fake accepts first.
+const configuredRefresh = "configured-refresh"
+
+func newRotatingAccounts(t *testing.T, lifetime int64) *rotatingAccounts {
 	t.Helper()
-	a := &rotatingAccounts{valid: first}
+	a := &rotatingAccounts{valid: configuredRefresh}
 	a.fakeServer = newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
@@ -66,7 +69,7 @@ func oauthClient(t *testing.T, srvURL, refresh string) (*Client, OAuthConfig) {
 // instead of spending the revoked token.
 func TestTokenExchangesShareOneExchange(t *testing.T) {
 	t.Parallel()
-	srv := newRotatingAccounts(t, "configured-refresh", 28800)
+	srv := newRotatingAccounts(t, 28800)
 	var x TokenExchanges
 	const callers = 6
 	toks := make([]*Token, callers)
@@ -99,7 +102,7 @@ func TestTokenExchangesShareOneExchange(t *testing.T) {
 // rotated token.
 func TestTokenExchangesContinueTheRotation(t *testing.T) {
 	t.Parallel()
-	srv := newRotatingAccounts(t, "configured-refresh", 3600)
+	srv := newRotatingAccounts(t, 3600)
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	x := TokenExchanges{Now: func() time.Time { return now }}
 	ctx := context.Background()
@@ -137,8 +140,8 @@ func TestTokenExchangesContinueTheRotation(t *testing.T) {
 // client secret, another accounts endpoint) never share an answer.
 func TestTokenExchangesKeys(t *testing.T) {
 	t.Parallel()
-	srv := newRotatingAccounts(t, "configured-refresh", 28800)
-	other := newRotatingAccounts(t, "configured-refresh", 28800)
+	srv := newRotatingAccounts(t, 28800)
+	other := newRotatingAccounts(t, 28800)
 	var x TokenExchanges
 	ctx := context.Background()
 	c, oauth := oauthClient(t, srv.URL, "configured-refresh")

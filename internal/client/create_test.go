@@ -332,7 +332,7 @@ func TestCreate_neverAdoptsWhatExistedBefore(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.fault.Store(fault502Nothing)
-			if _, _, err := run(); !isOutcome(err, NotCreated) {
+			if _, _, err := run(); !isNotCreated(err) {
 				t.Fatalf("a lost create that made nothing must not adopt the older twin %s: %v", old, err)
 			}
 			f.fault.Store(fault502Committed)
@@ -355,16 +355,17 @@ func TestCreate_neverAdoptsWhatExistedBefore(t *testing.T) {
 			}
 			// The platform refused the repeat (409) but the answer was lost.
 			f.fault.Store(fault502Committed)
-			if _, _, err := run(); !isOutcome(err, NotCreated) {
+			if _, _, err := run(); !isNotCreated(err) {
 				t.Fatalf("%s: the one that existed before must not be adopted: %v", fam.name, err)
 			}
 		}
 	})
 }
 
-func isOutcome(err error, o CreateOutcome) bool {
+// isNotCreated reports a CreateError saying the platform did not act.
+func isNotCreated(err error) bool {
 	ce, ok := AsCreateError(err)
-	return ok && ce.Outcome == o
+	return ok && ce.Outcome == NotCreated
 }
 
 // Creates of identical charges at once, some of whose answers are lost,
@@ -495,7 +496,7 @@ func TestCreate_interrupt(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{Name: "p", Price: 100, ReturnURL: "https://e.com/"})
-		if !isOutcome(err, NotCreated) || f.posts.Load() != 0 {
+		if !isNotCreated(err) || f.posts.Load() != 0 {
 			t.Fatalf("want not created and nothing sent, got %v after %d posts", err, f.posts.Load())
 		}
 	})
@@ -518,7 +519,7 @@ func TestCreate_interrupt(t *testing.T) {
 		time.AfterFunc(200*time.Millisecond, cancel)
 		start := time.Now()
 		_, err := c.CreateRecurrentCharge(ctx, ProductLiveChat, RecurrentChargeRequest{Name: "p", Price: 100, ReturnURL: "https://e.com/"})
-		if !isOutcome(err, NotCreated) || posts.Load() != 1 {
+		if !isNotCreated(err) || posts.Load() != 1 {
 			t.Fatalf("want not created after one POST, got %v after %d posts", err, posts.Load())
 		}
 		if d := time.Since(start); d > 3*time.Second {

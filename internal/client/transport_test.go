@@ -174,7 +174,7 @@ func TestCreatingRequestsAreNotReplayedByNetHTTP(t *testing.T) {
 	t.Parallel()
 	var posts atomic.Int64
 	srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		if r.Method == "POST" && posts.Add(1) == 1 {
+		if r.Method == http.MethodPost && posts.Add(1) == 1 {
 			hangUp(t, w) // the server read the request and may have acted
 			return
 		}

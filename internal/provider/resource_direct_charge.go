@@ -86,7 +86,6 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
