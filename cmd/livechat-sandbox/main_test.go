@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -231,6 +232,49 @@ func TestBinary_DataPersistsAcrossRestart(t *testing.T) {
 	_, after := get(t, p2.url+"/_sandbox/state", "")
 	if stripClock(before) != stripClock(after) {
 		t.Errorf("state changed across the restart:\nbefore %s\nafter  %s", before, after)
+	}
+	if code := p2.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+}
+
+// A second process on the same -data file exits at once, naming the file,
+// and the first one's acknowledged writes survive its restart.
+func TestBinary_SecondProcessOnSameDataRefused(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "sandbox.jsonl")
+	p := start(t, "-listen", "127.0.0.1:0", "-data", data)
+	before, err := exchange(http.DefaultClient, p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Killed after 10 s if it wrongly starts serving.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	second := exec.CommandContext(ctx, binPath, "-listen", "127.0.0.1:0", "-data", data)
+	var stderr strings.Builder
+	second.Stderr = &stderr
+	err = second.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second process on the same -data: %v, want exit code 1; stderr: %s", err, stderr.String())
+	}
+	if msg := stderr.String(); !strings.Contains(msg, data) || !strings.Contains(msg, "in use by another livechat-sandbox") {
+		t.Errorf("second process stderr %q does not name %s as in use", msg, data)
+	}
+
+	after, err := exchange(http.DefaultClient, p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Fatalf("exit code = %d; stderr: %s", code, p.stderr)
+	}
+	p2 := start(t, "-listen", "127.0.0.1:0", "-data", data)
+	for _, tok := range []string{before, after} {
+		if st, body := get(t, p2.url+"/v2/ledger/livechat/balance", tok); st != http.StatusOK {
+			t.Errorf("token acknowledged by the first process = %d %s after its restart, want 200", st, body)
+		}
 	}
 	if code := p2.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code = %d", code)

@@ -193,26 +193,8 @@ func New(opts Options) (*Server, error) {
 	s.st, s.tables = newState()
 
 	if opts.DataFile != "" {
-		loaded := false
-		j, err := openJournal(opts.DataFile, func(c change) error {
-			loaded = true
-			t, ok := s.tables[c.Table]
-			if !ok {
-				return fmt.Errorf("unknown table %q", c.Table)
-			}
-			return t.apply(c.ID, c.Row)
-		}, s.snapshot)
-		if err != nil {
+		if err := s.openDataFile(); err != nil {
 			return nil, err
-		}
-		for _, t := range s.tables {
-			t.settle()
-		}
-		s.journal = j
-		if !loaded {
-			if err := s.update(func(x *tx) error { s.seed(x); return nil }); err != nil {
-				return nil, err
-			}
 		}
 	} else {
 		s.seed(nil)
@@ -234,6 +216,34 @@ func New(opts Options) (*Server, error) {
 	s.checkoutRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
+}
+
+// openDataFile loads the data file (or seeds a new one) and keeps it open,
+// and locked, for every later change.
+func (s *Server) openDataFile() error {
+	loaded := false
+	j, err := openJournal(s.opts.DataFile, func(c change) error {
+		loaded = true
+		t, ok := s.tables[c.Table]
+		if !ok {
+			return fmt.Errorf("unknown table %q", c.Table)
+		}
+		return t.apply(c.ID, c.Row)
+	}, s.snapshot)
+	if err != nil {
+		return err
+	}
+	for _, t := range s.tables {
+		t.settle()
+	}
+	s.journal = j
+	if !loaded {
+		if err := s.update(func(x *tx) error { s.seed(x); return nil }); err != nil {
+			_ = j.close() // release the lock: this sandbox will not serve
+			return err
+		}
+	}
+	return nil
 }
 
 // Close flushes and closes the data file; later changes fail. It may be
