@@ -36,6 +36,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeError(w, famControl, http.StatusUnsupportedMediaType, "unsupported_media_type", msg)
 		return
 	}
+	if !limitBody(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -334,6 +334,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, pattern := s.mux.Handler(r)
 	s.count(pattern)
+	if !limitBody(w, r) {
+		return
+	}
 	s.serveAPI(w, r)
 }
 
