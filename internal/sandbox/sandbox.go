@@ -11,6 +11,7 @@ package sandbox
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
@@ -407,8 +408,9 @@ func (s *Server) requireAccess(fam family, h http.HandlerFunc, scopes ...string)
 	return func(w http.ResponseWriter, r *http.Request) {
 		var granted []string
 		if account, pat, isBasic := r.BasicAuth(); isBasic {
-			if subtle.ConstantTimeCompare([]byte(account), []byte(s.opts.AccountID)) != 1 ||
-				subtle.ConstantTimeCompare([]byte(pat), []byte(s.opts.PersonalAccessToken)) != 1 {
+			// Both halves are always compared, so the time says nothing about which was wrong.
+			accountOK := secretEqual(account, s.opts.AccountID)
+			if !secretEqual(pat, s.opts.PersonalAccessToken) || !accountOK {
 				writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the account id or Personal Access Token is wrong")
 				return
 			}
@@ -444,7 +446,7 @@ func (s *Server) requirePartner(h http.HandlerFunc) http.HandlerFunc {
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_request", "missing Authorization: Bearer <partner API token>")
 			return
 		}
-		if tok != s.opts.PartnerToken {
+		if !secretEqual(tok, s.opts.PartnerToken) {
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the partner API token is invalid")
 			return
 		}
@@ -453,7 +455,7 @@ func (s *Server) requirePartner(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) tokenScopes(tok string) ([]string, bool) {
-	if tok == s.opts.AccessToken {
+	if secretEqual(tok, s.opts.AccessToken) {
 		return s.opts.Scopes, true
 	}
 	var it issuedToken
@@ -463,6 +465,14 @@ func (s *Server) tokenScopes(tok string) ([]string, bool) {
 		return nil, false
 	}
 	return s.opts.Scopes, true
+}
+
+// secretEqual compares a presented credential with the expected one in a
+// time that depends on neither: both are hashed first, so not even the
+// length of a guess's correct prefix (or of the secret) shows.
+func secretEqual(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 func bearer(r *http.Request) (string, bool) {
