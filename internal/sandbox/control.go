@@ -172,6 +172,7 @@ func (s *Server) resetState() error {
 		t.reset()
 	}
 	s.seed(nil)
+	s.publishClockLocked()
 	if s.journal == nil {
 		return nil
 	}

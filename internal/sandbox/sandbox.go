@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -91,6 +92,10 @@ type Server struct {
 	stats   map[string]int64 // requests per route pattern; their sum is the total
 
 	faults *faultSet
+
+	// clockOffset mirrors meta's ClockOffsetSeconds for the Date header,
+	// which is written without the state lock (see publishClockLocked).
+	clockOffset atomic.Int64
 }
 
 // state holds every table of every family. Families add their tables here
@@ -200,6 +205,7 @@ func New(opts Options) (*Server, error) {
 	} else {
 		s.seed(nil)
 	}
+	s.publishClockLocked()
 
 	s.mux = http.NewServeMux()
 	s.controlRoutes()
@@ -318,6 +324,20 @@ func (s *Server) now() time.Time {
 	return s.opts.Now().UTC().Add(time.Duration(m.ClockOffsetSeconds) * time.Second).Truncate(time.Second)
 }
 
+// publishClockLocked makes the clock's offset, as the state now holds it,
+// the one the Date header shows. Callers hold the write lock (or, in New,
+// are alone) after any change of the offset.
+func (s *Server) publishClockLocked() {
+	m, _ := s.st.meta.get("meta")
+	s.clockOffset.Store(m.ClockOffsetSeconds)
+}
+
+// httpDate is the sandbox clock as a Date header, read without the lock.
+func (s *Server) httpDate() string {
+	offset := time.Duration(s.clockOffset.Load()) * time.Second
+	return s.opts.Now().UTC().Add(offset).Format(http.TimeFormat)
+}
+
 // nextSerial returns a number unique within the sandbox (inside update).
 func (s *Server) nextSerial(x *tx) int64 {
 	m, _ := s.st.meta.get("meta")
@@ -327,7 +347,8 @@ func (s *Server) nextSerial(x *tx) int64 {
 }
 
 // ServeHTTP counts the request per route pattern and dispatches it.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w := &clockDateWriter{ResponseWriter: rw, s: s}
 	w.Header().Set("X-Request-Id", newID(8))
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.serveControl(w, r)
@@ -340,6 +361,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.serveAPI(w, r)
 }
+
+// clockDateWriter sets the Date header from the sandbox clock when the
+// response's header is written (net/http sets Date from the wall clock only
+// when the handler did not), so clients that compare object timestamps
+// with the server's time see the same clock as the objects.
+type clockDateWriter struct {
+	http.ResponseWriter
+	s     *Server
+	wrote bool
+}
+
+func (w *clockDateWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		w.Header().Set("Date", w.s.httpDate())
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *clockDateWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (Hijack, Flush).
+func (w *clockDateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) count(pattern string) {
 	if pattern == "" || pattern == "/" {
