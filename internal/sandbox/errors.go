@@ -56,19 +56,17 @@ const maxBody = 1 << 20
 
 // limitBody answers 413 in the family's envelope for a body over maxBody
 // and reports whether the request may go on. A declared length is checked
-// before anything is read; a body of unknown length (chunked) is read here,
-// whole, so that no handler ever sees one cut short at the limit.
+// before anything is read. The body is then read here, whole: no handler
+// ever sees one cut short at the limit, and the client's part of the
+// request is over before any injected delay, so the server's ReadTimeout
+// bounds the client alone.
 func limitBody(w http.ResponseWriter, r *http.Request) bool {
 	fam := familyOf(r.URL.Path)
 	if r.ContentLength > maxBody {
 		writeTooLarge(w, fam)
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if r.ContentLength >= 0 {
-		return true
-	}
-	data, err := io.ReadAll(r.Body)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
