@@ -32,11 +32,12 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeError(w, famControl, http.StatusForbidden, "forbidden", msg)
 		return
 	}
-	if msg := contentTypeRefusal(r); msg != "" {
-		writeError(w, famControl, http.StatusUnsupportedMediaType, "unsupported_media_type", msg)
+	if !limitBody(w, r) {
 		return
 	}
-	if !limitBody(w, r) {
+	// After limitBody, whose read tells an empty chunked body from one.
+	if msg := contentTypeRefusal(r); msg != "" {
+		writeError(w, famControl, http.StatusUnsupportedMediaType, "unsupported_media_type", msg)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
