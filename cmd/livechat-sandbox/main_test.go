@@ -453,3 +453,64 @@ func TestBinary_Failures(t *testing.T) {
 		t.Errorf("the corrupt data file was changed to %q", b)
 	}
 }
+
+// stderrContains polls the process's stderr for want for up to 5 s.
+func (p *proc) stderrContains(want string) bool {
+	for i := 0; i < 50; i++ {
+		if strings.Contains(p.stderrString(), want) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
+
+func (p *proc) stderrString() string {
+	lw := p.cmd.Stderr.(*lockedWriter)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.String()
+}
+
+// Listening where other machines reach it, with credentials anyone can
+// look up, is warned about on stderr; stdout's first line stays the same.
+func TestBinary_WarnsWhenExposedWithDefaultCredentials(t *testing.T) {
+	p := start(t, "-listen", "0.0.0.0:0")
+	if !p.stderrContains("warning") {
+		t.Fatalf("no warning on stderr for -listen 0.0.0.0:0 with the default credentials; stderr: %q", p.stderrString())
+	}
+	msg := p.stderrString()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(p.url, "http://"))
+	for _, want := range []string{":" + port, "-access-token", "-partner-token", "-partner-password", "refresh token"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("warning %q does not mention %s", msg, want)
+		}
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+
+	// Own tokens: the flags are no longer named, the fixed OAuth client still is.
+	p = start(t, "-listen", "0.0.0.0:0", "-access-token", "a", "-partner-token", "b", "-partner-password", "c")
+	if !p.stderrContains("warning") {
+		t.Fatalf("no warning with own tokens: the OAuth defaults still let anyone in; stderr: %q", p.stderrString())
+	}
+	if msg := p.stderrString(); strings.Contains(msg, "-access-token") || strings.Contains(msg, "-partner-password") {
+		t.Errorf("warning %q names flags that were given", msg)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+
+	// Loopback: no warning (the health answer comes after it would be printed).
+	p = start(t, "-listen", "127.0.0.1:0")
+	if st, _ := get(t, p.url+"/_sandbox/health", ""); st != http.StatusOK {
+		t.Fatalf("health = %d", st)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+	if msg := p.stderrString(); strings.Contains(msg, "warning") {
+		t.Errorf("warning on loopback: %q", msg)
+	}
+}
