@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -31,10 +32,8 @@ func closedWithin(t *testing.T, conn net.Conn, d time.Duration) bool {
 	t.Helper()
 	_ = conn.SetReadDeadline(time.Now().Add(d))
 	_, err := io.Copy(io.Discard, conn)
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
-		return false
-	}
-	return true
+	var ne net.Error
+	return !errors.As(err, &ne) || !ne.Timeout()
 }
 
 // Each timeout of the server drops a client that stalls at that stage.
@@ -67,6 +66,7 @@ func TestHTTPServer_dropsStalledClients(t *testing.T) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("first request on the idle connection: %v", err)
 	}
+	defer resp.Body.Close()
 	if b, _ := io.ReadAll(io.LimitReader(resp.Body, 2)); string(b) != "ok" {
 		t.Fatalf("first answer %q", b)
 	}
