@@ -38,7 +38,40 @@ func main() {
 // usageError is a bad command line.
 type usageError struct{ error }
 
+// config is what the command line asks for.
+type config struct {
+	listen string
+	opts   sandbox.Options
+}
+
 func run(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	srv, err := sandbox.New(cfg.opts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	// The line tools wait for (API.md §5); stdout is unbuffered.
+	fmt.Fprintf(stdout, "livechat-sandbox listening on http://%s\n", ln.Addr().String())
+	if msg := exposureWarning(ln.Addr(), cfg.opts); msg != "" {
+		fmt.Fprintln(stderr, msg)
+	}
+	if err := serve(newHTTPServer(srv, defaultTimeouts), ln); err != nil {
+		return err
+	}
+	return srv.Close()
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("livechat-sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on; port 0 picks a free one")
@@ -62,47 +95,59 @@ Flags:
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return config{}, err
 		}
-		return usageError{err}
+		return config{}, usageError{err}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return config{}, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-
-	var scopeList []string
-	for _, sc := range strings.Split(*scopes, ",") {
-		if sc = strings.TrimSpace(sc); sc != "" {
-			scopeList = append(scopeList, sc)
-		}
-	}
-	if scopeList == nil {
-		scopeList = []string{}
-	}
-	srv, err := sandbox.New(sandbox.Options{
+	return config{listen: *listen, opts: sandbox.Options{
 		AccessToken:         *accessToken,
 		PartnerToken:        *partnerToken,
 		PartnerPassword:     *partnerPassword,
 		DataFile:            *data,
-		Scopes:              scopeList,
+		Scopes:              scopeList(*scopes),
 		RotateRefreshTokens: *rotate,
-	})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
+	}}, nil
+}
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(context.Background(), "tcp", *listen)
-	if err != nil {
-		return err
+// scopeList splits -scopes; an empty list grants no scope (not the default).
+func scopeList(raw string) []string {
+	list := []string{}
+	for _, sc := range strings.Split(raw, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			list = append(list, sc)
+		}
 	}
-	// The line tools wait for (API.md §5); stdout is unbuffered.
-	fmt.Fprintf(stdout, "livechat-sandbox listening on http://%s\n", ln.Addr().String())
+	return list
+}
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+// timeouts bound what a client may take, never what the sandbox takes:
+// fault rules add their latencies without a total bound (each up to 60 s,
+// and rules accumulate), so no WriteTimeout could outlast every injected
+// delay, and one that fired would drop the connection like
+// drop_after_commit does. The sandbox reads each body before it delays a
+// request, so ReadTimeout covers the client's sending alone.
+type timeouts struct {
+	header, read, idle time.Duration
+}
+
+var defaultTimeouts = timeouts{header: 10 * time.Second, read: 30 * time.Second, idle: 2 * time.Minute}
+
+func newHTTPServer(h http.Handler, t timeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.header,
+		ReadTimeout:       t.read,
+		IdleTimeout:       t.idle,
+	}
+}
+
+// serve serves on ln until it fails or SIGINT/SIGTERM arrives.
+func serve(hs *http.Server, ln net.Listener) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -114,10 +159,36 @@ Flags:
 		}
 	case <-ctx.Done():
 		// Stop accepting, let requests in flight finish (each returns only
-		// once its change is synced), then flush and close the data file.
+		// once its change is synced), then the caller flushes and closes
+		// the data file.
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(shutdownCtx)
 	}
-	return srv.Close()
+	return nil
+}
+
+// exposureWarning is the warning for a sandbox that other machines can
+// reach with credentials anyone can read in its documentation, or "" when
+// it listens on loopback only.
+func exposureWarning(addr net.Addr, opts sandbox.Options) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return ""
+	}
+	var defaults []string
+	for _, c := range []struct{ flag, value, def string }{
+		{"-access-token", opts.AccessToken, sandbox.DefaultAccessToken},
+		{"-partner-token", opts.PartnerToken, sandbox.DefaultPartnerToken},
+		{"-partner-password", opts.PartnerPassword, sandbox.DefaultPartnerPassword},
+	} {
+		if c.value == c.def {
+			defaults = append(defaults, c.flag)
+		}
+	}
+	msg := fmt.Sprintf("livechat-sandbox: warning: listening on %s, which other machines can reach, with credentials anyone can look up:", addr)
+	if len(defaults) > 0 {
+		msg += " " + strings.Join(defaults, ", ") + " left at the default;"
+	}
+	return msg + " the OAuth client secret, refresh token and Personal Access Token are always the sandbox defaults. Listen on 127.0.0.1 unless other machines must reach the sandbox."
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -237,6 +238,49 @@ func TestBinary_DataPersistsAcrossRestart(t *testing.T) {
 	}
 }
 
+// A second process on the same -data file exits at once, naming the file,
+// and the first one's acknowledged writes survive its restart.
+func TestBinary_SecondProcessOnSameDataRefused(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "sandbox.jsonl")
+	p := start(t, "-listen", "127.0.0.1:0", "-data", data)
+	before, err := exchange(http.DefaultClient, p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Killed after 10 s if it wrongly starts serving.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	second := exec.CommandContext(ctx, binPath, "-listen", "127.0.0.1:0", "-data", data)
+	var stderr strings.Builder
+	second.Stderr = &stderr
+	err = second.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second process on the same -data: %v, want exit code 1; stderr: %s", err, stderr.String())
+	}
+	if msg := stderr.String(); !strings.Contains(msg, data) || !strings.Contains(msg, "in use by another livechat-sandbox") {
+		t.Errorf("second process stderr %q does not name %s as in use", msg, data)
+	}
+
+	after, err := exchange(http.DefaultClient, p.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Fatalf("exit code = %d; stderr: %s", code, p.stderr)
+	}
+	p2 := start(t, "-listen", "127.0.0.1:0", "-data", data)
+	for _, tok := range []string{before, after} {
+		if st, body := get(t, p2.url+"/v2/ledger/livechat/balance", tok); st != http.StatusOK {
+			t.Errorf("token acknowledged by the first process = %d %s after its restart, want 200", st, body)
+		}
+	}
+	if code := p2.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+}
+
 // stripClock drops the clock (real time passes between the two dumps).
 func stripClock(state string) string {
 	var m map[string]any
@@ -407,5 +451,66 @@ func TestBinary_Failures(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(data); string(b) != corrupt {
 		t.Errorf("the corrupt data file was changed to %q", b)
+	}
+}
+
+// stderrContains polls the process's stderr for want for up to 5 s.
+func (p *proc) stderrContains(want string) bool {
+	for i := 0; i < 50; i++ {
+		if strings.Contains(p.stderrString(), want) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
+
+func (p *proc) stderrString() string {
+	lw := p.cmd.Stderr.(*lockedWriter)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.String()
+}
+
+// Listening where other machines reach it, with credentials anyone can
+// look up, is warned about on stderr; stdout's first line stays the same.
+func TestBinary_WarnsWhenExposedWithDefaultCredentials(t *testing.T) {
+	p := start(t, "-listen", "0.0.0.0:0")
+	if !p.stderrContains("warning") {
+		t.Fatalf("no warning on stderr for -listen 0.0.0.0:0 with the default credentials; stderr: %q", p.stderrString())
+	}
+	msg := p.stderrString()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(p.url, "http://"))
+	for _, want := range []string{":" + port, "-access-token", "-partner-token", "-partner-password", "refresh token"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("warning %q does not mention %s", msg, want)
+		}
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+
+	// Own tokens: the flags are no longer named, the fixed OAuth client still is.
+	p = start(t, "-listen", "0.0.0.0:0", "-access-token", "a", "-partner-token", "b", "-partner-password", "c")
+	if !p.stderrContains("warning") {
+		t.Fatalf("no warning with own tokens: the OAuth defaults still let anyone in; stderr: %q", p.stderrString())
+	}
+	if msg := p.stderrString(); strings.Contains(msg, "-access-token") || strings.Contains(msg, "-partner-password") {
+		t.Errorf("warning %q names flags that were given", msg)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+
+	// Loopback: no warning (the health answer comes after it would be printed).
+	p = start(t, "-listen", "127.0.0.1:0")
+	if st, _ := get(t, p.url+"/_sandbox/health", ""); st != http.StatusOK {
+		t.Fatalf("health = %d", st)
+	}
+	if code := p.stop(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+	if msg := p.stderrString(); strings.Contains(msg, "warning") {
+		t.Errorf("warning on loopback: %q", msg)
 	}
 }

@@ -50,7 +50,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if form.Get("client_id") != s.opts.ClientID || form.Get("client_secret") != s.opts.ClientSecret {
+	idOK := secretEqual(form.Get("client_id"), s.opts.ClientID)
+	if !secretEqual(form.Get("client_secret"), s.opts.ClientSecret) || !idOK {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "the client_id or client_secret is wrong")
 		return
 	}
@@ -103,7 +104,7 @@ func (s *Server) validRefreshLocked(tok string) bool {
 	if ok {
 		return !it.Revoked
 	}
-	return tok == s.opts.RefreshToken
+	return secretEqual(tok, s.opts.RefreshToken)
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {

@@ -76,6 +76,7 @@ func (s *Server) advanceLocked(x *tx, d time.Duration) int {
 	m, _ := s.st.meta.get("meta")
 	m.ClockOffsetSeconds += int64(d / time.Second)
 	s.st.meta.put(x, "meta", m)
+	s.publishClockLocked()
 	target := s.now()
 
 	events := 0

@@ -229,3 +229,70 @@ func TestClock_persisted(t *testing.T) {
 		t.Fatalf("clock after restart %v, want about %v", got, want)
 	}
 }
+
+// dateHeader sends a request and returns its response's Date header.
+func dateHeader(t *testing.T, r response) time.Time {
+	t.Helper()
+	d, err := http.ParseTime(r.header.Get("Date"))
+	if err != nil {
+		t.Fatalf("Date header %q: %v", r.header.Get("Date"), err)
+	}
+	return d
+}
+
+// The Date header follows the sandbox clock, so a client can compare the
+// timestamps of objects with the server's time, also after the clock was
+// advanced.
+func TestClock_dateHeaderFollowsTheClock(t *testing.T) {
+	h := newHarness(t, Options{})
+	const days = 40
+	before := dateHeader(t, h.call("GET", "/v2/ledger/livechat/balance", nil, ""))
+	if wall := time.Now(); before.Sub(wall).Abs() > 2*time.Second {
+		t.Fatalf("Date %s before any advance, want the wall clock %s", before, wall)
+	}
+	h.advance(days)
+
+	created := h.call("POST", recurrentPath, validRecurrent(), "")
+	if created.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", created.status, created.raw)
+	}
+	date := dateHeader(t, created)
+	if moved := date.Sub(before); moved < days*24*time.Hour || moved > days*24*time.Hour+3*time.Second {
+		t.Errorf("Date moved by %s after advancing %d days, want %d days", moved, days, days)
+	}
+	createdAt, err := time.Parse(time.RFC3339, str(created.obj["created_at"]))
+	if err != nil {
+		t.Fatalf("created_at %v: %v", created.obj["created_at"], err)
+	}
+	if d := createdAt.Sub(date).Abs(); d > 2*time.Second {
+		t.Errorf("created_at %s is %s from the response's Date %s", createdAt, d, date)
+	}
+	// Every family and the control API send it, also on errors.
+	for _, path := range []string{"/v2/partners/coupons", "/_sandbox/health", "/v3/no-such-thing"} {
+		if d := dateHeader(t, h.call("GET", path, nil, "-")); d.Sub(date).Abs() > 3*time.Second {
+			t.Errorf("GET %s: Date %s, want the sandbox clock near %s", path, d, date)
+		}
+	}
+}
+
+// The Date header keeps the advanced clock across a restart from the data
+// file and returns to the wall clock on reset.
+func TestClock_dateHeaderAcrossRestartAndReset(t *testing.T) {
+	path := infraDataPath(t)
+	h := newHarness(t, Options{DataFile: path})
+	h.advance(10)
+	if err := h.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(t, Options{DataFile: path})
+	want := time.Now().AddDate(0, 0, 10)
+	if d := dateHeader(t, h2.call("GET", "/_sandbox/health", nil, "-")); d.Sub(want).Abs() > 3*time.Second {
+		t.Errorf("Date after the restart %s, want the advanced clock %s", d, want)
+	}
+	if r := h2.call("POST", "/_sandbox/reset", nil, "-"); r.status != http.StatusOK {
+		t.Fatalf("reset: %d %s", r.status, r.raw)
+	}
+	if d := dateHeader(t, h2.call("GET", "/_sandbox/health", nil, "-")); time.Until(d).Abs() > 3*time.Second {
+		t.Errorf("Date after reset %s, want the wall clock", d)
+	}
+}

@@ -1,9 +1,12 @@
 package sandbox
 
 import (
+	"fmt"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 )
 
 // controlRoutes registers the control API of API.md §5 (no auth, loopback
@@ -17,14 +20,78 @@ func (s *Server) controlRoutes() {
 	s.faultsRoutes()
 }
 
-// serveControl serves /_sandbox/: loopback clients only, whatever route a
-// family registers there, never counted in the stats nor subject to faults.
+// serveControl serves /_sandbox/: loopback clients only, never a web page
+// in the user's browser, whatever route a family registers there, never
+// counted in the stats nor subject to faults.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if !fromLoopback(r) {
 		writeError(w, famControl, http.StatusForbidden, "forbidden", "the control API answers loopback clients only")
 		return
 	}
+	if msg := browserRefusal(r); msg != "" {
+		writeError(w, famControl, http.StatusForbidden, "forbidden", msg)
+		return
+	}
+	if !limitBody(w, r) {
+		return
+	}
+	// After limitBody, whose read tells an empty chunked body from one.
+	if msg := contentTypeRefusal(r); msg != "" {
+		writeError(w, famControl, http.StatusUnsupportedMediaType, "unsupported_media_type", msg)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// browserRefusal says why r looks like it came from a web page, or "". A
+// browser sends Origin with every cross-site call a page makes, and a page
+// that rebound its own host name to 127.0.0.1 still sends that name as
+// Host; tools (curl, tests, the provider) send neither.
+func browserRefusal(r *http.Request) string {
+	if origin, ok := r.Header["Origin"]; ok {
+		return fmt.Sprintf("the control API refuses requests with an Origin header (got %q): a web page must not drive the sandbox; call it from curl, a script or a test", strings.Join(origin, ", "))
+	}
+	if !loopbackHost(r.Host) {
+		return fmt.Sprintf("the control API answers requests addressed to a loopback Host only (127.0.0.1, [::1] or localhost, with any port), got Host %q", r.Host)
+	}
+	return ""
+}
+
+// loopbackHost reports whether a Host header names this machine:
+// localhost or a loopback address, with or without a port.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// contentTypeRefusal says why a control call's body type is refused, or
+// "". A browser form can post text/plain, urlencoded or multipart bodies
+// to any address without asking first; application/json it cannot. A call
+// without a body (curl -X POST …/accept) needs no Content-Type.
+func contentTypeRefusal(r *http.Request) string {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return ""
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		if r.ContentLength == 0 {
+			return ""
+		}
+		return "a control call with a body must send Content-Type: application/json"
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return fmt.Sprintf("Content-Type must be application/json, got %q", ct)
+	}
+	return ""
 }
 
 // fromLoopback reports whether the request came from this machine. A
@@ -106,6 +173,7 @@ func (s *Server) resetState() error {
 		t.reset()
 	}
 	s.seed(nil)
+	s.publishClockLocked()
 	if s.journal == nil {
 		return nil
 	}

@@ -2,10 +2,13 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestControl_Health(t *testing.T) {
@@ -38,6 +41,7 @@ func TestControl_LoopbackOnly(t *testing.T) {
 			method, path, _ := strings.Cut(target, " ")
 			req := httptest.NewRequest(method, path, nil)
 			req.RemoteAddr = tc.remote
+			req.Host = "127.0.0.1:8787" // as a loopback client addresses it
 			rec := httptest.NewRecorder()
 			s.ServeHTTP(rec, req)
 			if rec.Code != tc.want {
@@ -212,5 +216,113 @@ func TestControl_Reset(t *testing.T) {
 	}
 	if n := s.RequestCount("GET /v2/ledger/livechat/balance"); n != 1 {
 		t.Errorf("stats after reset = %d, want 1", n)
+	}
+}
+
+// controlRequest is a control call from a loopback client with the given
+// Host, extra headers and body.
+func controlRequest(s *Server, method, path, host, body string, header map[string]string) *httptest.ResponseRecorder {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.RemoteAddr = "127.0.0.1:5000"
+	req.Host = host
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+// controlRefused checks a control API refusal: status and a JSON
+// {"error":"…"} containing want.
+func controlRefused(t *testing.T, what string, rec *httptest.ResponseRecorder, status int, want string) {
+	t.Helper()
+	var body struct {
+		Error string `json:"error"`
+	}
+	err := json.Unmarshal(rec.Body.Bytes(), &body)
+	if rec.Code != status || err != nil || !strings.Contains(body.Error, want) || rec.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("%s = %d %s %s, want %d {\"error\":\"…%s…\"}", what, rec.Code, rec.Header().Get("Content-Type"), rec.Body, status, want)
+	}
+}
+
+// A web page open in the user's browser must not drive the control API:
+// browsers send Origin on cross-site requests (CSRF), and a DNS-rebound
+// page reaches the sandbox under its own host name.
+func TestControl_BrowserRequestsRefused(t *testing.T) {
+	s := startServer(t, "", Options{})
+	calls := []struct{ method, path, body string }{
+		{"POST", "/_sandbox/reset", ""},
+		{"POST", "/_sandbox/faults", `{"route":"*","status":500}`},
+		{"POST", "/_sandbox/clock/advance", `{"days":30}`},
+		{"DELETE", "/_sandbox/faults", ""},
+		{"GET", "/_sandbox/state", ""},
+	}
+	jsonType := map[string]string{"Content-Type": "application/json"}
+	for _, c := range calls {
+		target := c.method + " " + c.path
+		for _, origin := range []string{"https://evil.example", "null", "http://127.0.0.1:8787"} {
+			h := map[string]string{"Content-Type": "application/json", "Origin": origin}
+			controlRefused(t, target+" with Origin "+origin, controlRequest(s, c.method, c.path, "127.0.0.1:8787", c.body, h),
+				http.StatusForbidden, "Origin")
+		}
+		for _, host := range []string{"evil.example", "evil.example:8787", "localhost.evil.example", "127.0.0.1.evil.example:8787", "192.0.2.1:8787", "[2001:db8::1]:8787", ""} {
+			controlRefused(t, target+" with Host "+host, controlRequest(s, c.method, c.path, host, c.body, jsonType),
+				http.StatusForbidden, "Host")
+		}
+	}
+	if n := len(s.faults.list()); n != 0 {
+		t.Errorf("refused requests added %d fault rules", n)
+	}
+	if got := s.Now(); got.After(time.Now().Add(time.Hour)) {
+		t.Errorf("a refused request advanced the clock to %s", got)
+	}
+	for _, host := range []string{"127.0.0.1", "127.0.0.1:8787", "127.9.8.7:1", "localhost", "LOCALHOST:8787", "[::1]:8787", "[::1]", "::1"} {
+		if rec := controlRequest(s, "GET", "/_sandbox/health", host, "", nil); rec.Code != http.StatusOK {
+			t.Errorf("health with Host %q = %d %s, want 200", host, rec.Code, rec.Body)
+		}
+	}
+}
+
+// Control calls that carry a body take JSON only, so that a browser form
+// (text/plain, urlencoded, multipart: no CORS preflight) cannot send one;
+// bodiless calls work from curl with no Content-Type at all.
+func TestControl_ContentType(t *testing.T) {
+	s := startServer(t, "", Options{})
+	for _, tc := range []struct {
+		path, body, contentType string
+	}{
+		{"/_sandbox/faults", `{"route":"*","status":500}`, "text/plain"},
+		{"/_sandbox/faults", `{"route":"*","status":500}`, "application/x-www-form-urlencoded"},
+		{"/_sandbox/faults", `{"route":"*","status":500}`, "multipart/form-data; boundary=x"},
+		{"/_sandbox/faults", `{"route":"*","status":500}`, ""},
+		{"/_sandbox/clock/advance", `{"days":30}`, ""},
+		{"/_sandbox/reset", "", "text/plain"},
+		{"/_sandbox/reset", "", "application/x-www-form-urlencoded"},
+	} {
+		h := map[string]string{}
+		if tc.contentType != "" {
+			h["Content-Type"] = tc.contentType
+		}
+		controlRefused(t, fmt.Sprintf("POST %s with Content-Type %q and body %q", tc.path, tc.contentType, tc.body),
+			controlRequest(s, "POST", tc.path, "127.0.0.1:8787", tc.body, h), http.StatusUnsupportedMediaType, "application/json")
+	}
+	if n := len(s.faults.list()); n != 0 {
+		t.Errorf("refused requests added %d fault rules", n)
+	}
+
+	if rec := controlRequest(s, "POST", "/_sandbox/reset", "127.0.0.1:8787", "", nil); rec.Code != http.StatusOK {
+		t.Errorf("bodiless POST reset without Content-Type = %d %s, want 200", rec.Code, rec.Body)
+	}
+	jsonType := map[string]string{"Content-Type": "application/json; charset=utf-8"}
+	if rec := controlRequest(s, "POST", "/_sandbox/reset", "127.0.0.1:8787", "", jsonType); rec.Code != http.StatusOK {
+		t.Errorf("bodiless POST reset with application/json = %d %s, want 200", rec.Code, rec.Body)
+	}
+	if rec := controlRequest(s, "POST", "/_sandbox/faults", "localhost:8787", `{"route":"*","status":500}`, jsonType); rec.Code != http.StatusCreated {
+		t.Errorf("POST faults with application/json = %d %s, want 201", rec.Code, rec.Body)
 	}
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +54,41 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // maxBody bounds request bodies.
 const maxBody = 1 << 20
 
+// limitBody answers 413 in the family's envelope for a body over maxBody
+// and reports whether the request may go on. A declared length is checked
+// before anything is read. The body is then read here, whole: no handler
+// ever sees one cut short at the limit, and the client's part of the
+// request is over before any injected delay, so the server's ReadTimeout
+// bounds the client alone.
+func limitBody(w http.ResponseWriter, r *http.Request) bool {
+	fam := familyOf(r.URL.Path)
+	if r.ContentLength > maxBody {
+		writeTooLarge(w, fam)
+		return false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeTooLarge(w, fam)
+		return false
+	case err != nil:
+		writeError(w, fam, http.StatusBadRequest, "bad_request", fmt.Sprintf("reading the request body: %v", err))
+		return false
+	}
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(data)), int64(len(data))
+	return true
+}
+
+func writeTooLarge(w http.ResponseWriter, fam family) {
+	code := "request_too_large"
+	if fam == famAccounts {
+		code = "invalid_request" // the OAuth error codes have none more precise
+	}
+	writeError(w, fam, http.StatusRequestEntityTooLarge, code,
+		fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBody))
+}
+
 // errBadBody is returned for bodies that are not what the endpoint takes.
 var errBadBody = errors.New("malformed body")
 
@@ -65,7 +101,7 @@ func decodeJSON(r *http.Request, v any) error {
 			return fmt.Errorf("%w: Content-Type must be application/json, got %s", errBadBody, mt)
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, err := io.ReadAll(r.Body) // bounded by limitBody
 	if err != nil {
 		return fmt.Errorf("%w: %v", errBadBody, err)
 	}
@@ -88,7 +124,7 @@ func decodeForm(r *http.Request) (url.Values, error) {
 	if mt != "application/x-www-form-urlencoded" {
 		return nil, fmt.Errorf("%w: Content-Type must be application/x-www-form-urlencoded, got %q", errBadBody, mt)
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, err := io.ReadAll(r.Body) // bounded by limitBody
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadBody, err)
 	}

@@ -362,7 +362,7 @@ func (s *Server) clearFaults(w http.ResponseWriter, _ *http.Request) {
 // decodeStrictJSON is decodeJSON refusing unknown fields, so a misspelt
 // field of a control call is an error instead of a rule that does less.
 func decodeStrictJSON(r *http.Request, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	data, err := io.ReadAll(r.Body) // bounded by limitBody
 	if err != nil {
 		return fmt.Errorf("%w: %v", errBadBody, err)
 	}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -220,6 +221,25 @@ func TestFaults_Latency(t *testing.T) {
 	}
 	if rules := infraListRules(t, hs.URL); len(rules) != 0 {
 		t.Errorf("latency rule with count 1 still listed: %+v", rules)
+	}
+}
+
+// An injected delay longer than the server's ReadTimeout does not make the
+// request's body unreadable: the body is read before the delay, so a server
+// can bound slow clients without cutting short the faults it injects.
+func TestFaults_LatencyLongerThanReadTimeout(t *testing.T) {
+	s := startServer(t, "", Options{})
+	hs := httptest.NewUnstartedServer(s)
+	hs.Config.ReadTimeout = 200 * time.Millisecond
+	hs.Start()
+	t.Cleanup(hs.Close)
+	infraAddRule(t, hs.URL, `{"route":"POST /v3/recurrent_charge","latency_ms":600}`)
+	// Larger than what the server reads along with the header.
+	body := validRecurrent()
+	body["name"] = strings.Repeat("n", 64<<10)
+	r := sendJSON(t, "POST", hs.URL+recurrentPath, body, "Bearer "+DefaultAccessToken)
+	if r.status != http.StatusCreated || str(r.obj["name"]) != body["name"] {
+		t.Errorf("delayed create with a 64 KiB body = %d %.300s, want 201 with the whole name", r.status, r.raw)
 	}
 }
 

@@ -32,6 +32,9 @@ import (
 // until it is restarted (which replays what did reach the disk).
 type journal struct {
 	path string
+	// lock is the open lock file beside path, held until close so no
+	// other sandbox replays and compacts the file under this one.
+	lock *os.File
 
 	// Updates append under mu; the flusher swaps pending out under mu and
 	// writes it without holding mu.
@@ -77,9 +80,45 @@ const defaultCompactMin = 64 << 20
 
 var errJournalClosed = errors.New("the sandbox is shutting down; the change was not saved")
 
-// openJournal replays path into apply, compacts it from snapshot and starts
-// the flusher. A missing file is an empty state.
+// errFileLocked is lockFile's answer when another open file holds the lock.
+var errFileLocked = errors.New("locked by another process")
+
+// openJournal locks path, replays it into apply, compacts it from snapshot
+// and starts the flusher. A missing file is an empty state.
 func openJournal(path string, apply func(change) error, snapshot func() []change) (*journal, error) {
+	lock, err := lockDataFile(path)
+	if err != nil {
+		return nil, err
+	}
+	j, err := openLockedJournal(path, apply, snapshot)
+	if err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	j.lock = lock
+	return j, nil
+}
+
+// lockDataFile takes the lock of the data file at path: an OS lock on
+// path+".lock", which is never removed (removing it would let two processes
+// lock two different files of the same name).
+func lockDataFile(path string) (*os.File, error) {
+	lockPath := path + ".lock"
+	f, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the lock file of the data file: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		_ = f.Close()
+		if errors.Is(err, errFileLocked) {
+			return nil, fmt.Errorf("the data file %s is in use by another livechat-sandbox (%s is locked): stop that one, or give this one another data file", path, lockPath)
+		}
+		return nil, fmt.Errorf("locking %s: %w", lockPath, err)
+	}
+	return f, nil
+}
+
+func openLockedJournal(path string, apply func(change) error, snapshot func() []change) (*journal, error) {
 	if err := replay(path, apply); err != nil {
 		return nil, err
 	}
@@ -399,6 +438,10 @@ func (j *journal) close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	cerr := j.f.Close()
+	if j.lock != nil {
+		// Only now may another sandbox take the file over.
+		_ = j.lock.Close()
+	}
 	if j.err != nil {
 		return j.err
 	}

@@ -401,3 +401,47 @@ func infraAppendRaw(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+// A second sandbox on the same data file refuses to start instead of
+// compacting the file under the first one, whose acknowledged writes would
+// then be lost on the next restart.
+func TestJournal_SecondOpenRefused(t *testing.T) {
+	path := infraDataPath(t)
+	first := startServer(t, path, Options{})
+	if err := infraAddEntry(first, "before the second open", 100); err != nil {
+		t.Fatal(err)
+	}
+
+	second, err := New(Options{DataFile: path})
+	if err == nil {
+		_ = second.Close()
+		t.Fatal("a second sandbox opened the data file the first one holds")
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("error %q does not name the file %s and say it is in use", err, path)
+	}
+
+	if err := infraAddEntry(first, "after the second open", 100); err != nil {
+		t.Fatal(err)
+	}
+	want := infraState(first)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Closing released the lock: the file opens again, with every write.
+	again := startServer(t, path, Options{})
+	infraSameState(t, want, infraState(again))
+}
+
+// A lock file left behind by a process that died does not keep the data
+// file locked: the lock is the open file's, not the file's existence.
+func TestJournal_StaleLockFileIgnored(t *testing.T) {
+	path := infraDataPath(t)
+	if err := os.WriteFile(path+".lock", []byte("12345\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, path, Options{})
+	if err := infraAddEntry(s, "entry", 100); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -11,6 +11,7 @@ package sandbox
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -90,6 +92,10 @@ type Server struct {
 	stats   map[string]int64 // requests per route pattern; their sum is the total
 
 	faults *faultSet
+
+	// clockOffset mirrors meta's ClockOffsetSeconds for the Date header,
+	// which is written without the state lock (see publishClockLocked).
+	clockOffset atomic.Int64
 }
 
 // state holds every table of every family. Families add their tables here
@@ -193,30 +199,13 @@ func New(opts Options) (*Server, error) {
 	s.st, s.tables = newState()
 
 	if opts.DataFile != "" {
-		loaded := false
-		j, err := openJournal(opts.DataFile, func(c change) error {
-			loaded = true
-			t, ok := s.tables[c.Table]
-			if !ok {
-				return fmt.Errorf("unknown table %q", c.Table)
-			}
-			return t.apply(c.ID, c.Row)
-		}, s.snapshot)
-		if err != nil {
+		if err := s.openDataFile(); err != nil {
 			return nil, err
-		}
-		for _, t := range s.tables {
-			t.settle()
-		}
-		s.journal = j
-		if !loaded {
-			if err := s.update(func(x *tx) error { s.seed(x); return nil }); err != nil {
-				return nil, err
-			}
 		}
 	} else {
 		s.seed(nil)
 	}
+	s.publishClockLocked()
 
 	s.mux = http.NewServeMux()
 	s.controlRoutes()
@@ -234,6 +223,34 @@ func New(opts Options) (*Server, error) {
 	s.checkoutRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
+}
+
+// openDataFile loads the data file (or seeds a new one) and keeps it open,
+// and locked, for every later change.
+func (s *Server) openDataFile() error {
+	loaded := false
+	j, err := openJournal(s.opts.DataFile, func(c change) error {
+		loaded = true
+		t, ok := s.tables[c.Table]
+		if !ok {
+			return fmt.Errorf("unknown table %q", c.Table)
+		}
+		return t.apply(c.ID, c.Row)
+	}, s.snapshot)
+	if err != nil {
+		return err
+	}
+	for _, t := range s.tables {
+		t.settle()
+	}
+	s.journal = j
+	if !loaded {
+		if err := s.update(func(x *tx) error { s.seed(x); return nil }); err != nil {
+			_ = j.close() // release the lock: this sandbox will not serve
+			return err
+		}
+	}
+	return nil
 }
 
 // Close flushes and closes the data file; later changes fail. It may be
@@ -307,6 +324,20 @@ func (s *Server) now() time.Time {
 	return s.opts.Now().UTC().Add(time.Duration(m.ClockOffsetSeconds) * time.Second).Truncate(time.Second)
 }
 
+// publishClockLocked makes the clock's offset, as the state now holds it,
+// the one the Date header shows. Callers hold the write lock (or, in New,
+// are alone) after any change of the offset.
+func (s *Server) publishClockLocked() {
+	m, _ := s.st.meta.get("meta")
+	s.clockOffset.Store(m.ClockOffsetSeconds)
+}
+
+// httpDate is the sandbox clock as a Date header, read without the lock.
+func (s *Server) httpDate() string {
+	offset := time.Duration(s.clockOffset.Load()) * time.Second
+	return s.opts.Now().UTC().Add(offset).Format(http.TimeFormat)
+}
+
 // nextSerial returns a number unique within the sandbox (inside update).
 func (s *Server) nextSerial(x *tx) int64 {
 	m, _ := s.st.meta.get("meta")
@@ -316,7 +347,8 @@ func (s *Server) nextSerial(x *tx) int64 {
 }
 
 // ServeHTTP counts the request per route pattern and dispatches it.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w := &clockDateWriter{ResponseWriter: rw, s: s}
 	w.Header().Set("X-Request-Id", newID(8))
 	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
 		s.serveControl(w, r)
@@ -324,8 +356,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, pattern := s.mux.Handler(r)
 	s.count(pattern)
+	if !limitBody(w, r) {
+		return
+	}
 	s.serveAPI(w, r)
 }
+
+// clockDateWriter sets the Date header from the sandbox clock when the
+// response's header is written (net/http sets Date from the wall clock only
+// when the handler did not), so clients that compare object timestamps
+// with the server's time see the same clock as the objects.
+type clockDateWriter struct {
+	http.ResponseWriter
+	s     *Server
+	wrote bool
+}
+
+func (w *clockDateWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		w.Header().Set("Date", w.s.httpDate())
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *clockDateWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (Hijack, Flush).
+func (w *clockDateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) count(pattern string) {
 	if pattern == "" || pattern == "/" {
@@ -394,8 +457,9 @@ func (s *Server) requireAccess(fam family, h http.HandlerFunc, scopes ...string)
 	return func(w http.ResponseWriter, r *http.Request) {
 		var granted []string
 		if account, pat, isBasic := r.BasicAuth(); isBasic {
-			if subtle.ConstantTimeCompare([]byte(account), []byte(s.opts.AccountID)) != 1 ||
-				subtle.ConstantTimeCompare([]byte(pat), []byte(s.opts.PersonalAccessToken)) != 1 {
+			// Both halves are always compared, so the time says nothing about which was wrong.
+			accountOK := secretEqual(account, s.opts.AccountID)
+			if !secretEqual(pat, s.opts.PersonalAccessToken) || !accountOK {
 				writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the account id or Personal Access Token is wrong")
 				return
 			}
@@ -431,7 +495,7 @@ func (s *Server) requirePartner(h http.HandlerFunc) http.HandlerFunc {
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_request", "missing Authorization: Bearer <partner API token>")
 			return
 		}
-		if tok != s.opts.PartnerToken {
+		if !secretEqual(tok, s.opts.PartnerToken) {
 			writeOAuthError(w, http.StatusUnauthorized, "invalid_token", "the partner API token is invalid")
 			return
 		}
@@ -440,7 +504,7 @@ func (s *Server) requirePartner(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) tokenScopes(tok string) ([]string, bool) {
-	if tok == s.opts.AccessToken {
+	if secretEqual(tok, s.opts.AccessToken) {
 		return s.opts.Scopes, true
 	}
 	var it issuedToken
@@ -450,6 +514,14 @@ func (s *Server) tokenScopes(tok string) ([]string, bool) {
 		return nil, false
 	}
 	return s.opts.Scopes, true
+}
+
+// secretEqual compares a presented credential with the expected one in a
+// time that depends on neither: both are hashed first, so not even the
+// length of a guess's correct prefix (or of the secret) shows.
+func secretEqual(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 func bearer(r *http.Request) (string, bool) {

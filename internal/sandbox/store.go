@@ -84,8 +84,8 @@ func (t *table[T]) newestFirst() []T {
 // newestPage returns copies of page (first is 1) of the objects listed
 // newest first, size to a page; never nil. Only the page is copied.
 func (t *table[T]) newestPage(page, size int) []T {
-	start := (page - 1) * size
-	if start >= len(t.order) {
+	start, ok := pageStart(page, size, len(t.order))
+	if !ok {
 		return []T{}
 	}
 	out := make([]T, 0, min(size, len(t.order)-start))

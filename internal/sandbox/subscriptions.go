@@ -453,7 +453,7 @@ func (s *Server) closeSubscription(w http.ResponseWriter, r *http.Request) {
 		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", "password is required: your Partner Program password")
 		return
 	}
-	if *req.Password != s.opts.PartnerPassword {
+	if !secretEqual(*req.Password, s.opts.PartnerPassword) {
 		writeError(w, famPartners, http.StatusForbidden, "Forbidden", "password is incorrect")
 		return
 	}
