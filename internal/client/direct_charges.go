@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -96,10 +97,12 @@ func (c *Client) recentPendingDirectCharges(ctx context.Context, product string,
 			}
 		}
 		if older || len(items) < DirectChargePageSize {
-			break
+			return found, since, nil
 		}
 	}
-	return found, since, nil
+	// An unfinished walk cannot tell what existed before a create, nor
+	// find what it made.
+	return nil, since, fmt.Errorf("more than %d pages of pending direct charges: giving up", maxPages)
 }
 
 // earliestNow is the earlier of the server's clock from its Date header

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
@@ -118,5 +120,23 @@ func TestDirectCharge_decodesTheDocumentedObject(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"price":"x"}`), &d); err == nil || !strings.Contains(err.Error(), ".price") ||
 		strings.Contains(err.Error(), "ChargeCommon") {
 		t.Fatalf("a string price: %v", err)
+	}
+}
+
+// A listing that never ends, every charge in it fresh, fails the walk
+// instead of passing off its first 10,000 pages as everything that exists.
+func TestRecentPendingDirectCharges_endlessListingFails(t *testing.T) {
+	srv := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		page := make([]map[string]any, DirectChargePageSize)
+		for i := range page {
+			page[i] = map[string]any{"id": fmt.Sprintf("c%d-%d", n, i), "name": "x", "status": "pending",
+				"created_at": time.Now().UTC().Format(time.RFC3339)}
+		}
+		writeJSONBody(w, http.StatusOK, map[string]any{"result": page})
+	})
+	c := newTestClient(t, testConfig(srv.URL))
+	_, _, err := c.recentPendingDirectCharges(context.Background(), ProductLiveChat, time.Time{}, func(*DirectCharge) bool { return true })
+	if err == nil || !strings.Contains(err.Error(), "more than 10000 pages") {
+		t.Fatalf("want the walk to give up, got %v", err)
 	}
 }
