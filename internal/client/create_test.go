@@ -114,8 +114,8 @@ func (f *faultyCreates) client(t *testing.T) *Client {
 	})
 }
 
-// stored counts the objects of a table in the sandbox's own state.
-func (f *faultyCreates) stored(t *testing.T, table string) int {
+// rows returns the objects of a table in the sandbox's own state.
+func (f *faultyCreates) rows(t *testing.T, table string) []map[string]any {
 	t.Helper()
 	resp, err := http.Get(f.url + "/_sandbox/state")
 	if err != nil {
@@ -126,11 +126,17 @@ func (f *faultyCreates) stored(t *testing.T, table string) int {
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
 		t.Fatal(err)
 	}
-	var rows []json.RawMessage
+	var rows []map[string]any
 	if err := json.Unmarshal(st[table], &rows); err != nil {
 		t.Fatalf("table %s: %v", table, err)
 	}
-	return len(rows)
+	return rows
+}
+
+// stored counts the objects of a table in the sandbox's own state.
+func (f *faultyCreates) stored(t *testing.T, table string) int {
+	t.Helper()
+	return len(f.rows(t, table))
 }
 
 // createFamily creates one object of a family through the client and
@@ -204,21 +210,8 @@ func createFamilies() []createFamily {
 			},
 			count: func(t *testing.T, f *faultyCreates) int {
 				n := 0
-				resp, err := http.Get(f.url + "/_sandbox/state")
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				var st struct {
-					Licenses []struct {
-						Recurrent bool `json:"recurrent"`
-					} `json:"licenses"`
-				}
-				if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-					t.Fatal(err)
-				}
-				for _, l := range st.Licenses {
-					if l.Recurrent {
+				for _, l := range f.rows(t, "licenses") {
+					if l["recurrent"] == true {
 						n++
 					}
 				}

@@ -33,35 +33,7 @@ func TestAccAccessTokenEphemeral_basic(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: echoFactories(),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "livechat" {
-  oauth {
-    client_id     = %[1]q
-    client_secret = %[2]q
-    refresh_token = %[3]q
-  }
-%[4]s
-}
-
-ephemeral "livechat_access_token" "this" {}
-
-# A second provider instance authenticates with the ephemeral token alone.
-provider "livechat" {
-  alias        = "by_token"
-  access_token = ephemeral.livechat_access_token.this.access_token
-%[4]s
-}
-
-data "livechat_ledger_balance" "by_token" {
-  provider = livechat.by_token
-}
-
-provider "echo" {
-  data = ephemeral.livechat_access_token.this
-}
-
-resource "echo" "token" {}
-`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sandbox.DefaultRefreshToken, sbx.endpointsBlock()),
+			Config: ephemeralTokenConfig(sbx),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("access_token"), knownvalue.StringRegexp(regexp.MustCompile(`^sbx-at-[0-9a-f]{32}$`))),
 				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("Bearer")),
@@ -91,4 +63,39 @@ resource "echo" "token" {}
 			ExpectError: regexp.MustCompile(`(?s)Missing client_secret.*oauth`),
 		}},
 	})
+}
+
+// ephemeralTokenConfig exchanges the sandbox's refresh token through an
+// oauth provider, feeds the ephemeral access token to a second provider
+// instance that reads the ledger balance with it alone, and echoes the
+// ephemeral result into state so that tests can check it.
+func ephemeralTokenConfig(sbx *testSandbox) string {
+	return fmt.Sprintf(`
+provider "livechat" {
+  oauth {
+    client_id     = %[1]q
+    client_secret = %[2]q
+    refresh_token = %[3]q
+  }
+%[4]s
+}
+
+ephemeral "livechat_access_token" "this" {}
+
+provider "livechat" {
+  alias        = "by_token"
+  access_token = ephemeral.livechat_access_token.this.access_token
+%[4]s
+}
+
+data "livechat_ledger_balance" "by_token" {
+  provider = livechat.by_token
+}
+
+provider "echo" {
+  data = ephemeral.livechat_access_token.this
+}
+
+resource "echo" "token" {}
+`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sandbox.DefaultRefreshToken, sbx.endpointsBlock())
 }

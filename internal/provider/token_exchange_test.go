@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -53,34 +52,7 @@ func TestAccAccessTokenEphemeral_rotatingRefreshToken(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: echoFactories(),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "livechat" {
-  oauth {
-    client_id     = %[1]q
-    client_secret = %[2]q
-    refresh_token = %[3]q
-  }
-%[4]s
-}
-
-ephemeral "livechat_access_token" "this" {}
-
-provider "livechat" {
-  alias        = "by_token"
-  access_token = ephemeral.livechat_access_token.this.access_token
-%[4]s
-}
-
-data "livechat_ledger_balance" "by_token" {
-  provider = livechat.by_token
-}
-
-provider "echo" {
-  data = ephemeral.livechat_access_token.this
-}
-
-resource "echo" "token" {}
-`, sandbox.DefaultClientID, sandbox.DefaultClientSecret, sandbox.DefaultRefreshToken, sbx.endpointsBlock()),
+			Config: ephemeralTokenConfig(sbx),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("access_token"),
 					knownvalue.StringRegexp(regexp.MustCompile(`^sbx-at-[0-9a-f]{32}$`))),

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,34 +31,14 @@ func (s *Server) accountsRoutes() {
 
 // token implements the refresh-token grant (API.md §0).
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	form, err := decodeForm(r)
-	if err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", err.Error())
-		return
-	}
-	switch gt := form.Get("grant_type"); gt {
-	case "refresh_token":
-	case "":
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "grant_type is required; the sandbox supports refresh_token")
-		return
-	default:
-		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type "+gt+" is not supported; use refresh_token")
-		return
-	}
-	for _, f := range []string{"refresh_token", "client_id", "client_secret"} {
-		if strings.TrimSpace(form.Get(f)) == "" {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", f+" is required")
-			return
-		}
-	}
-	idOK := secretEqual(form.Get("client_id"), s.opts.ClientID)
-	if !secretEqual(form.Get("client_secret"), s.opts.ClientSecret) || !idOK {
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "the client_id or client_secret is wrong")
+	form, status, code, msg := s.tokenRequest(r)
+	if code != "" {
+		writeOAuthError(w, status, code, msg)
 		return
 	}
 	refresh := form.Get("refresh_token")
 	var access, newRefresh string
-	err = s.update(func(x *tx) error {
+	err := s.update(func(x *tx) error {
 		if !s.validRefreshLocked(refresh) {
 			return errInvalidGrant
 		}
@@ -89,6 +70,34 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		"account_id":      sandboxAccountID,
 		"organization_id": sandboxOrganizationID,
 	})
+}
+
+// tokenRequest reads and checks a token request: the grant, the required
+// fields and the client's credentials. A non-empty code is the OAuth error
+// to answer with.
+func (s *Server) tokenRequest(r *http.Request) (form url.Values, status int, code, msg string) {
+	form, err := decodeForm(r)
+	if err != nil {
+		return nil, http.StatusBadRequest, "invalid_request", err.Error()
+	}
+	switch gt := form.Get("grant_type"); gt {
+	case "refresh_token":
+	case "":
+		return nil, http.StatusBadRequest, "invalid_request", "grant_type is required; the sandbox supports refresh_token"
+	default:
+		return nil, http.StatusBadRequest, "unsupported_grant_type", "grant_type " + gt + " is not supported; use refresh_token"
+	}
+	for _, f := range []string{"refresh_token", "client_id", "client_secret"} {
+		if strings.TrimSpace(form.Get(f)) == "" {
+			return nil, http.StatusBadRequest, "invalid_request", f + " is required"
+		}
+	}
+	// Both are compared, whichever is wrong, so the time says nothing.
+	idOK := secretEqual(form.Get("client_id"), s.opts.ClientID)
+	if !secretEqual(form.Get("client_secret"), s.opts.ClientSecret) || !idOK {
+		return nil, http.StatusUnauthorized, "invalid_client", "the client_id or client_secret is wrong"
+	}
+	return form, 0, "", ""
 }
 
 type sandboxErr string
