@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -8,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -98,5 +101,79 @@ func TestAccInAppUpgradeResource_dropAfterCommit(t *testing.T) {
 	})
 	if n := sbx.RequestCount("POST /v2/applications/{app_id}/in-app-upgrades"); n != 1 {
 		t.Fatalf("the create was sent %d times, want 1", n)
+	}
+}
+
+// normalizedAnswer rewrites the name in the answer to a creating POST under
+// prefix, as a platform that normalises input would; the stored charge and
+// later reads keep the name as sent.
+func normalizedAnswer(prefix string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var body map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err == nil {
+				if name, ok := body["name"].(string); ok {
+					body["name"] = strings.ToUpper(name)
+				}
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(rec.Code)
+			_ = json.NewEncoder(w).Encode(body)
+		})
+	}
+}
+
+// A create whose answer repeats an argument differently keeps the planned
+// value: a state that contradicts the plan would taint the charge, and the
+// next apply would replace it, which for a direct charge is a second charge.
+func TestAccCharges_answerDiffersFromPlan(t *testing.T) {
+	for _, tc := range []struct {
+		resource, prefix, body, table, name string
+	}{
+		{"livechat_direct_charge", "/v3/direct_charge/", dcBasic, "direct_charges", "10 extra seats"},
+		{"livechat_recurrent_charge", "/v3/recurrent_charge/", rcBasic, "recurrent_charges", "Chat Transcripts Pro"},
+	} {
+		t.Run(tc.resource, func(t *testing.T) {
+			sbx := newWrappedTestSandbox(t, sandbox.Options{}, normalizedAnswer(tc.prefix))
+			cfg := chargeConfig(sbx, tc.resource, tc.body)
+			addr := tc.resource + ".test"
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(tc.name)),
+						},
+					},
+					{Config: cfg, ConfigPlanChecks: emptyPlan()},
+				},
+			})
+			if got := sbx.storedObjects(t, tc.table); len(got) != 1 {
+				t.Fatalf("%d charges stored, want 1", len(got))
+			}
+		})
+	}
+}
+
+// The warning names each argument whose answer differed.
+func TestAddAnswerDiffersWarning(t *testing.T) {
+	plan := chargeModel{Name: types.StringValue("Pro"), Price: centsValue(1900)}
+	state := chargeModel{Name: types.StringValue("PRO"), Price: centsValue(1900)}
+	var diffs []string
+	keepPlannedCharge(&diffs, plan, &state)
+	if state.Name.ValueString() != "Pro" || len(diffs) != 1 || !strings.Contains(diffs[0], `name: planned "Pro", the platform answered "PRO"`) {
+		t.Fatalf("state %v, diffs %q", state.Name, diffs)
+	}
+	var diags diag.Diagnostics
+	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
+	if len(diags) != 1 || diags.HasError() || !strings.Contains(diags[0].Detail(), "direct charge c1 was created") {
+		t.Fatalf("diagnostics %v", diags)
 	}
 }

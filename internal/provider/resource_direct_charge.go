@@ -106,6 +106,10 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	state, diags := modelFromDirectCharge(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
+	var diffs []string
+	keepPlannedCharge(&diffs, plan.chargeModel, &state.chargeModel)
+	keepPlanned(&diffs, "quantity", plan.Quantity, &state.Quantity)
+	addAnswerDiffersWarning(&resp.Diagnostics, "direct charge", state.ID.ValueString(), diffs)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 

@@ -157,6 +157,12 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 	}
 	state, diags := modelFromRecurrentCharge(product, plan, res.Object)
 	resp.Diagnostics.Append(diags...)
+	var diffs []string
+	keepPlannedCharge(&diffs, plan.chargeModel, &state.chargeModel)
+	keepPlanned(&diffs, "external_id", plan.ExternalID, &state.ExternalID)
+	keepPlanned(&diffs, "trial_days", plan.TrialDays, &state.TrialDays)
+	keepPlanned(&diffs, "months", plan.Months, &state.Months)
+	addAnswerDiffersWarning(&resp.Diagnostics, "recurrent charge", state.ID.ValueString(), diffs)
 	// The charge exists now: record it even if a conversion step complained.
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
