@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -464,19 +462,6 @@ func (keepStateWhenUnconfigured) PlanModifyString(_ context.Context, req planmod
 	}
 }
 
-// keepPlanned keeps a configured argument's planned value in the state of a
-// charge just created when the platform answered another one, and notes
-// the difference. Terraform taints an object whose new state contradicts a
-// known planned value, and the next apply would replace it: for a direct
-// charge, a second charge.
-func keepPlanned[T attr.Value](diffs *[]string, name string, planned T, answered *T) {
-	if planned.IsNull() || planned.IsUnknown() || planned.Equal(*answered) {
-		return
-	}
-	*diffs = append(*diffs, fmt.Sprintf("%s: planned %s, the platform answered %s", name, planned, *answered))
-	*answered = planned
-}
-
 // keepPlannedCharge applies keepPlanned to the arguments every charge has.
 func keepPlannedCharge(diffs *[]string, plan chargeModel, state *chargeModel) {
 	keepPlanned(diffs, "name", plan.Name, &state.Name)
@@ -484,17 +469,4 @@ func keepPlannedCharge(diffs *[]string, plan chargeModel, state *chargeModel) {
 	keepPlanned(diffs, "return_url", plan.ReturnURL, &state.ReturnURL)
 	keepPlanned(diffs, "test", plan.Test, &state.Test)
 	keepPlanned(diffs, "per_account", plan.PerAccount, &state.PerAccount)
-}
-
-// addAnswerDiffersWarning tells that a create's answer did not repeat the
-// configured arguments, which the state keeps.
-func addAnswerDiffersWarning(diags *diag.Diagnostics, what, id string, diffs []string) {
-	if len(diffs) == 0 {
-		return
-	}
-	diags.AddWarning("The platform answered other values than planned",
-		fmt.Sprintf("The %s %s was created, but the platform's answer differs from the plan:\n\n  %s\n\n"+
-			"The state keeps the planned values, so the charge is not replaced. The next refresh reads the platform's "+
-			"values: if they still differ, the plan shows them as a change; check the charge before applying it.",
-			what, id, strings.Join(diffs, "\n  ")))
 }

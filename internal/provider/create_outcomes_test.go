@@ -130,18 +130,23 @@ func normalizedAnswer(prefix string) func(http.Handler) http.Handler {
 }
 
 // A create whose answer repeats an argument differently keeps the planned
-// value: a state that contradicts the plan would taint the charge, and the
+// value: a state that contradicts the plan would taint the object, and the
 // next apply would replace it, which for a direct charge is a second charge.
-func TestAccCharges_answerDiffersFromPlan(t *testing.T) {
+func TestAccCreate_answerDiffersFromPlan(t *testing.T) {
 	for _, tc := range []struct {
-		resource, prefix, body, table, name string
+		resource, prefix, createRoute, name string
+		config                        func(sbx *testSandbox) string
 	}{
-		{"livechat_direct_charge", "/v3/direct_charge/", dcBasic, "direct_charges", "10 extra seats"},
-		{"livechat_recurrent_charge", "/v3/recurrent_charge/", rcBasic, "recurrent_charges", "Chat Transcripts Pro"},
+		{"livechat_direct_charge", "/v3/direct_charge/", "POST /v3/direct_charge/{product}", "10 extra seats",
+			func(sbx *testSandbox) string { return dcConfig(sbx, dcBasic) }},
+		{"livechat_recurrent_charge", "/v3/recurrent_charge/", "POST /v3/recurrent_charge/{product}", "Chat Transcripts Pro",
+			func(sbx *testSandbox) string { return rcConfig(sbx, rcBasic) }},
+		{"livechat_in_app_upgrade", "/v2/applications/", "POST /v2/applications/{app_id}/in-app-upgrades", "Extra Accounts",
+			func(sbx *testSandbox) string { return upgradeHCL(sbx, nil) }},
 	} {
 		t.Run(tc.resource, func(t *testing.T) {
 			sbx := newWrappedTestSandbox(t, sandbox.Options{}, normalizedAnswer(tc.prefix))
-			cfg := chargeConfig(sbx, tc.resource, tc.body)
+			cfg := tc.config(sbx)
 			addr := tc.resource + ".test"
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -155,8 +160,8 @@ func TestAccCharges_answerDiffersFromPlan(t *testing.T) {
 					{Config: cfg, ConfigPlanChecks: emptyPlan()},
 				},
 			})
-			if got := sbx.storedObjects(t, tc.table); len(got) != 1 {
-				t.Fatalf("%d charges stored, want 1", len(got))
+			if n := sbx.RequestCount(tc.createRoute); n != 1 {
+				t.Fatalf("%d creates sent, want 1: the object was replaced", n)
 			}
 		})
 	}
@@ -173,7 +178,7 @@ func TestAddAnswerDiffersWarning(t *testing.T) {
 	}
 	var diags diag.Diagnostics
 	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
-	if len(diags) != 1 || diags.HasError() || !strings.Contains(diags[0].Detail(), "direct charge c1 was created") {
+	if len(diags) != 1 || diags.HasError() || !strings.Contains(diags[0].Detail(), "about direct charge c1 differs from the plan") {
 		t.Fatalf("diagnostics %v", diags)
 	}
 }

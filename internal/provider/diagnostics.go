@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -201,4 +202,30 @@ func addAdoptionWarning(diags *diag.Diagnostics, what, id string, failedWith err
 	diags.AddWarning("The "+what+" was created despite a failed request",
 		redactSecrets(fmt.Sprintf("The create request failed (%v), but the platform had created %s %s with exactly these arguments, "+
 			"and no other resource owns it. Terraform manages it now instead of creating another.", failedWith, what, id)))
+}
+
+// keepPlanned keeps a configured argument's planned value in the state of
+// an object just created or updated when the platform answered another
+// one, and notes the difference. Terraform refuses a new state that
+// contradicts a known planned value and taints a created object, which the
+// next apply replaces: for a direct charge, a second charge.
+func keepPlanned[T attr.Value](diffs *[]string, name string, planned T, answered *T) {
+	if planned.IsNull() || planned.IsUnknown() || planned.Equal(*answered) {
+		return
+	}
+	*diffs = append(*diffs, fmt.Sprintf("%s: planned %s, the platform answered %s", name, planned, *answered))
+	*answered = planned
+}
+
+// addAnswerDiffersWarning tells that an answer did not repeat the
+// configured arguments, which the state keeps.
+func addAnswerDiffersWarning(diags *diag.Diagnostics, what, id string, diffs []string) {
+	if len(diffs) == 0 {
+		return
+	}
+	diags.AddWarning("The platform answered other values than planned",
+		fmt.Sprintf("The platform's answer about %s %s differs from the plan:\n\n  %s\n\n"+
+			"The state keeps the planned values, so Terraform does not replace the object. The next refresh reads the "+
+			"platform's values: if they still differ, the plan shows them as a change; check the object before applying it.",
+			what, id, strings.Join(diffs, "\n  ")))
 }

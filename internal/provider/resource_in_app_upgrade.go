@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -171,6 +172,7 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 		addAdoptionWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, res.FailedWith)
 	}
 	state := modelFromInAppUpgrade(res.Object, types.StringValue(secret))
+	keepPlannedUpgrade(&resp.Diagnostics, plan, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -233,7 +235,22 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 	if change.WebhookSecret != nil {
 		secret = types.StringValue(*change.WebhookSecret)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromInAppUpgrade(u, secret))...)
+	next := modelFromInAppUpgrade(u, secret)
+	keepPlannedUpgrade(&resp.Diagnostics, plan, &next)
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+}
+
+// keepPlannedUpgrade keeps the configured arguments of an upgrade the
+// platform answered for differently (see keepPlanned).
+func keepPlannedUpgrade(diags *diag.Diagnostics, plan inAppUpgradeResourceModel, state *inAppUpgradeResourceModel) {
+	var diffs []string
+	keepPlanned(&diffs, "name", plan.Name, &state.Name)
+	keepPlanned(&diffs, "description", plan.Description, &state.Description)
+	keepPlanned(&diffs, "webhook_url", plan.WebhookURL, &state.WebhookURL)
+	keepPlanned(&diffs, "type", plan.Type, &state.Type)
+	keepPlanned(&diffs, "price", plan.Price, &state.Price)
+	keepPlanned(&diffs, "payment_type", plan.PaymentType, &state.PaymentType)
+	addAnswerDiffersWarning(diags, "in-app upgrade", state.ID.ValueString(), diffs)
 }
 
 func (r *inAppUpgradeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
