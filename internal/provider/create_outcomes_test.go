@@ -135,7 +135,7 @@ func normalizedAnswer(prefix string) func(http.Handler) http.Handler {
 func TestAccCreate_answerDiffersFromPlan(t *testing.T) {
 	for _, tc := range []struct {
 		resource, prefix, createRoute, name string
-		config                        func(sbx *testSandbox) string
+		config                              func(sbx *testSandbox) string
 	}{
 		{"livechat_direct_charge", "/v3/direct_charge/", "POST /v3/direct_charge/{product}", "10 extra seats",
 			func(sbx *testSandbox) string { return dcConfig(sbx, dcBasic) }},
