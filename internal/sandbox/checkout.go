@@ -98,6 +98,10 @@ func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 
 // checkoutAction handles the Accept and Decline buttons.
 func (s *Server) checkoutAction(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		http.Error(w, "the checkout form answers posts from its own page only", http.StatusForbidden)
+		return
+	}
 	v, ok := s.checkoutLookup(r)
 	if !ok {
 		writeCheckoutNotFound(w, r)
@@ -235,3 +239,14 @@ var checkoutTemplate = template.Must(template.New("checkout").Funcs(template.Fun
 </body>
 </html>
 `))
+
+// sameOrigin reports whether a form post came from the sandbox's own page
+// (its Origin is http://<Host>) or from a tool that sends no Origin. A page
+// of another site that knows a charge id must not accept it for the buyer.
+func sameOrigin(r *http.Request) bool {
+	origin, ok := r.Header["Origin"]
+	if !ok {
+		return true
+	}
+	return len(origin) == 1 && origin[0] == "http://"+r.Host
+}

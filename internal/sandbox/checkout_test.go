@@ -218,3 +218,38 @@ func TestCheckoutPage_browserAccept(t *testing.T) {
 		t.Fatalf("after the click the charge is %v, want accepted", got)
 	}
 }
+
+// A page of another site that knows a charge id cannot answer it for the
+// buyer: the form takes posts from its own page (same Origin) or from tools
+// that send none. The browser test covers the sandbox's own page.
+func TestCheckoutPage_crossSiteRefused(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.must(http.StatusCreated, "POST", directPath, validDirect())
+	id := str(c["id"])
+	post := func(origin string) int {
+		req, _ := http.NewRequest("POST", h.url+"/billing/confirm/"+id, strings.NewReader("action=accept"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := post("https://evil.example"); got != http.StatusForbidden {
+		t.Fatalf("a cross-site post got %d, want 403", got)
+	}
+	if s, _ := h.srv.ChargeStatus(id); s != "pending" {
+		t.Fatalf("the cross-site post moved the charge to %s", s)
+	}
+	if got := post(h.url); got != http.StatusSeeOther {
+		t.Fatalf("a post from the page's own origin got %d, want 303", got)
+	}
+	if s, _ := h.srv.ChargeStatus(id); s != "accepted" {
+		t.Fatalf("the same-origin post left the charge %s", s)
+	}
+}
