@@ -163,6 +163,10 @@ type createSpec[T any] struct {
 	find func(ctx context.Context, before existing) ([]T, error)
 	// id names an object.
 	id func(*T) string
+	// twins, when set, is shared by the requests of this family that make
+	// interchangeable objects (the same arguments, nothing secret told
+	// apart): lost answers among twins may share out the objects found.
+	twins string
 }
 
 // create runs a creating call to one of the three outcomes. Once the
@@ -205,6 +209,9 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 	var found []T
 	var findErr error
 	c.creates.exclusive(spec.family, func() {
+		if spec.twins != "" {
+			defer c.creates.addLost(spec.twins, -1)
+		}
 		found, findErr = spec.find(ctx, before)
 		if findErr == nil {
 			found, findErr = distinctByID(found, spec.id)
@@ -213,6 +220,7 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 			return
 		}
 		found = unclaimed(&c.creates, spec.family, found, spec.id)
+		found = shareOutTwins(&c.creates, spec, found)
 		if len(found) == 1 {
 			c.creates.claim(spec.family, spec.id(&found[0]))
 		}
@@ -233,6 +241,20 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 	return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: failure, Candidates: ids}
 }
 
+// shareOutTwins lets a reconciliation among twins take one of several new
+// objects: when no more are found than twins lost their answers, each is
+// the object of one of those twins, and interchangeable, so none is owned
+// twice and none existed before.
+func shareOutTwins[T any](l *createLedger, spec createSpec[T], found []T) []T {
+	if spec.twins == "" {
+		return found
+	}
+	if len(found) > 1 && len(found) <= l.lostTwins(spec.twins) {
+		return found[len(found)-1:]
+	}
+	return found
+}
+
 // interruptKey carries the caller's Done channel into a creating call whose
 // context no longer cancels, so that retries stop at an interrupt.
 type interruptKey struct{}
@@ -246,6 +268,8 @@ type createLedger struct {
 	mu       sync.Mutex
 	families map[string]*sync.RWMutex
 	claimed  map[string]map[string]bool
+	// lost counts, per twins key, the creates that are to be reconciled.
+	lost map[string]int
 }
 
 func (l *createLedger) lock(family string) *sync.RWMutex {
@@ -270,14 +294,37 @@ func postShared[T any](ctx context.Context, l *createLedger, spec createSpec[T])
 	m.RLock()
 	defer m.RUnlock()
 	obj, err := spec.post(ctx)
-	if err != nil {
-		return nil, err
+	if err == nil && (obj == nil || !spec.complete(obj)) {
+		err = errAnswerIncomplete
 	}
-	if obj == nil || !spec.complete(obj) {
-		return nil, errAnswerIncomplete
+	switch {
+	case err == nil:
+		l.claim(spec.family, spec.id(obj))
+		return obj, nil
+	case spec.twins != "" && spec.find != nil && outcomeOf(err) == OutcomeUnknown:
+		// Counted before the lock is released, so that a reconciliation of
+		// a twin already knows this one will look too.
+		l.addLost(spec.twins, 1)
 	}
-	l.claim(spec.family, spec.id(obj))
-	return obj, nil
+	return nil, err
+}
+
+// addLost counts the twins whose answers were lost and are not yet
+// reconciled.
+func (l *createLedger) addLost(twins string, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.lost == nil {
+		l.lost = map[string]int{}
+	}
+	l.lost[twins] += n
+}
+
+// lostTwins returns how many twins' answers were lost, this one included.
+func (l *createLedger) lostTwins(twins string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lost[twins]
 }
 
 // exclusive runs fn while no create of family is in flight.

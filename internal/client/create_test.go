@@ -1,10 +1,12 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -363,7 +365,8 @@ func isNotCreated(err error) bool {
 
 // Creates of identical charges at once, some of whose answers are lost,
 // never hand one charge to two callers, and every stored charge is either
-// returned or named as a candidate.
+// returned or named as a candidate; as the twins are interchangeable, the
+// lost ones share out the charges they made.
 func TestCreate_concurrentTwinsNeverShareACharge(t *testing.T) {
 	// Every third POST loses its answer after the commit.
 	wrapped := newFaultyEvery(t, 3)
@@ -416,6 +419,11 @@ func TestCreate_concurrentTwinsNeverShareACharge(t *testing.T) {
 	}
 	if wrapped.dropped.Load() == 0 {
 		t.Fatal("no answer was dropped: the test proves nothing")
+	}
+	// Every dropped create had committed, and twins are interchangeable:
+	// each create ends with a charge of its own.
+	if len(seen) != n {
+		t.Fatalf("%d of %d creates ended without a charge though every one was made", n-len(seen), n)
 	}
 	t.Logf("%d creates, %d answers dropped, %d adopted or created, %d failed naming %d candidates",
 		n, wrapped.dropped.Load(), len(seen), lost.Load(), len(named))
@@ -589,5 +597,33 @@ func TestOutcomeOf(t *testing.T) {
 		if got := outcomeOf(tc.err); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// One lost answer and two new twins (another client made one meanwhile):
+// nobody can tell which is this create's, so none is adopted and both are
+// named.
+func TestCreate_moreNewTwinsThanLostAnswers(t *testing.T) {
+	_, url := startSandbox(t, sandbox.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				next.ServeHTTP(w, r)
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			for range 2 { // this create, and a stranger's identical one
+				again := r.Clone(r.Context())
+				again.Body = io.NopCloser(bytes.NewReader(body))
+				next.ServeHTTP(httptest.NewRecorder(), again)
+			}
+			http.Error(w, "bad gateway", http.StatusBadGateway)
+		})
+	})
+	c := newTestClient(t, Config{Endpoints: endpointsAt(url), AccessToken: sandbox.DefaultAccessToken})
+	_, err := c.CreateDirectCharge(context.Background(), ProductLiveChat, DirectChargeRequest{
+		Name: "twin", Price: 100, Quantity: 1, ReturnURL: "https://example.com/"})
+	ce, ok := AsCreateError(err)
+	if !ok || ce.Outcome != OutcomeUnknown || len(ce.Candidates) != 2 {
+		t.Fatalf("want an unknown outcome naming 2 candidates, got %v", err)
 	}
 }
