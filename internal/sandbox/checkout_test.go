@@ -227,7 +227,7 @@ func TestCheckoutPage_crossSiteRefused(t *testing.T) {
 	c := h.must(http.StatusCreated, "POST", directPath, validDirect())
 	id := str(c["id"])
 	post := func(origin string) int {
-		req, _ := http.NewRequest("POST", h.url+"/billing/confirm/"+id, strings.NewReader("action=accept"))
+		req, _ := http.NewRequest(http.MethodPost, h.url+"/billing/confirm/"+id, strings.NewReader("action=accept"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if origin != "" {
 			req.Header.Set("Origin", origin)
