@@ -108,9 +108,17 @@ func TestAccInAppUpgradeResource_dropAfterCommit(t *testing.T) {
 // prefix, as a platform that normalises input would; the stored charge and
 // later reads keep the name as sent.
 func normalizedAnswer(prefix string) func(http.Handler) http.Handler {
+	return normalizedAnswerIf(func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, prefix)
+	})
+}
+
+// normalizedAnswerIf rewrites the name in the answers to the requests that
+// match.
+func normalizedAnswerIf(match func(*http.Request) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
+			if !match(r) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -163,6 +171,43 @@ func TestAccCreate_answerDiffersFromPlan(t *testing.T) {
 			if n := sbx.RequestCount(tc.createRoute); n != 1 {
 				t.Fatalf("%d creates sent, want 1: the object was replaced", n)
 			}
+		})
+	}
+}
+
+// An activation whose answer repeats an argument differently keeps the
+// planned value too: otherwise apply fails with "inconsistent result" after
+// the buyer's payment started.
+func TestAccCharge_activationAnswerDiffersFromPlan(t *testing.T) {
+	for _, tc := range []struct {
+		resource, name, activated string
+		config                    func(sbx *testSandbox) string
+	}{
+		{"livechat_direct_charge", "10 extra seats", "processed", func(sbx *testSandbox) string { return dcConfig(sbx, dcBasic) }},
+		{"livechat_recurrent_charge", "Chat Transcripts Pro", "active", func(sbx *testSandbox) string { return rcConfig(sbx, rcBasic) }},
+	} {
+		t.Run(tc.resource, func(t *testing.T) {
+			sbx := newWrappedTestSandbox(t, sandbox.Options{}, normalizedAnswerIf(func(r *http.Request) bool {
+				return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/activate")
+			}))
+			cfg := tc.config(sbx)
+			addr := tc.resource + ".test"
+			var id string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg, Check: captureID(addr, &id)},
+					{
+						PreConfig: acceptCharge(t, sbx, &id),
+						Config:    cfg,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(tc.name)),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(tc.activated)),
+						},
+					},
+					{Config: cfg, ConfigPlanChecks: emptyPlan()},
+				},
+			})
 		})
 	}
 }
