@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
@@ -225,5 +226,31 @@ func TestAddAnswerDiffersWarning(t *testing.T) {
 	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
 	if len(diags) != 1 || diags.HasError() || !strings.Contains(diags[0].Detail(), "about direct charge c1 differs from the plan") {
 		t.Fatalf("diagnostics %v", diags)
+	}
+}
+
+// A price the platform answered differently is shown in cents and dollars
+// under its own summary, since the buyer pays it; an answer that quotes a
+// secret is masked like any of the platform's words.
+func TestAddAnswerDiffersWarning_priceAndSecret(t *testing.T) {
+	set := &client.SecretSet{}
+	set.Add("answer-secret-42")
+	diagnosticSecrets.register(set)
+	plan := chargeModel{Name: types.StringValue("Pro"), Price: centsValue(1900)}
+	state := chargeModel{Name: types.StringValue("Pro answer-secret-42"), Price: centsValue(2900)}
+	var diffs []string
+	keepPlannedCharge(&diffs, plan, &state)
+	var diags diag.Diagnostics
+	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	d := diags[0]
+	if strings.Contains(d.Detail(), "answer-secret-42") {
+		t.Errorf("the warning shows a secret:\n%s", d.Detail())
+	}
+	if !strings.Contains(d.Summary(), "payment terms") ||
+		!strings.Contains(d.Detail(), "price: planned 1900 cents ($19.00), the platform answered 2900 cents ($29.00)") {
+		t.Errorf("the price difference is not loud enough:\n%s\n%s", d.Summary(), d.Detail())
 	}
 }
