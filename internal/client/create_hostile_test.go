@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -171,5 +172,70 @@ func TestCreate_subscriptionUnclearLicenseIsUnknown(t *testing.T) {
 				t.Fatalf("want an unknown outcome, got %+v, %v", res, err)
 			}
 		})
+	}
+}
+
+// twinlessCharges answers each of two concurrent direct-charge creates 502
+// once both are in flight, after storing the charge it asked for and an
+// identical one a stranger made meanwhile.
+type twinlessCharges struct {
+	arrived sync.WaitGroup
+
+	mu      sync.Mutex
+	charges []map[string]any
+}
+
+func (h *twinlessCharges) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		writeJSONBody(w, http.StatusOK, map[string]any{"result": h.charges})
+		return
+	}
+	var body map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	h.arrived.Done()
+	h.arrived.Wait()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for range 2 {
+		c := map[string]any{"id": fmt.Sprintf("ch_%d", len(h.charges)), "status": ChargePending,
+			"created_at": time.Now().UTC().Format(time.RFC3339)}
+		for k, v := range body {
+			c[k] = v
+		}
+		h.charges = append([]map[string]any{c}, h.charges...)
+	}
+	http.Error(w, "bad gateway", http.StatusBadGateway)
+}
+
+// Two different requests whose printed arguments read alike are no twins:
+// the lost answer of one must not let the other adopt one of two charges
+// that match it.
+func TestCreate_differentRequestsAreNoTwins(t *testing.T) {
+	h := &twinlessCharges{}
+	h.arrived.Add(2)
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	c := newTestClient(t, Config{Endpoints: endpointsAt(ts.URL), AccessToken: "tok", MaxRetries: 1,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	reqs := []DirectChargeRequest{
+		{Name: "n Price:1 Quantity:1 ReturnURL:https://e.example/", Price: 2, Quantity: 2, ReturnURL: "https://e.example/x"},
+		{Name: "n", Price: 1, Quantity: 1, ReturnURL: "https://e.example/ Price:2 Quantity:2 ReturnURL:https://e.example/x"},
+	}
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.CreateDirectCharge(context.Background(), ProductLiveChat, req)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if ce, ok := AsCreateError(err); !ok || ce.Outcome != OutcomeUnknown || len(ce.Candidates) != 2 {
+			t.Errorf("request %d: want an unknown outcome naming 2 candidates, got %v", i, err)
+		}
 	}
 }

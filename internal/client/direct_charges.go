@@ -39,8 +39,9 @@ type DirectChargeFilter struct {
 // unknown outcome the charge it made is found by listing (API.md §4).
 func (c *Client) CreateDirectCharge(ctx context.Context, product string, req DirectChargeRequest) (CreateResult[DirectCharge], error) {
 	spec := chargeSpec(c, ChargeTypeDirect, product, req, func(dc *DirectCharge) *ChargeCommon { return &dc.ChargeCommon })
-	// Direct charges of the same arguments are interchangeable.
-	spec.twins = fmt.Sprintf("%s %+v", spec.family, req)
+	// Direct charges of the same arguments are interchangeable. %#v quotes
+	// the strings, so different arguments never print alike.
+	spec.twins = fmt.Sprintf("%s %#v", spec.family, req)
 	matches := func(dc *DirectCharge) bool {
 		return dc.Name == req.Name && dc.Price == req.Price && dc.Quantity == req.Quantity &&
 			dc.ReturnURL == req.ReturnURL && dc.PerAccount == req.PerAccount && dc.Test == req.Test

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
@@ -108,9 +109,17 @@ func TestAccInAppUpgradeResource_dropAfterCommit(t *testing.T) {
 // prefix, as a platform that normalises input would; the stored charge and
 // later reads keep the name as sent.
 func normalizedAnswer(prefix string) func(http.Handler) http.Handler {
+	return normalizedAnswerIf(func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, prefix)
+	})
+}
+
+// normalizedAnswerIf rewrites the name in the answers to the requests that
+// match.
+func normalizedAnswerIf(match func(*http.Request) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, prefix) {
+			if !match(r) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -167,6 +176,43 @@ func TestAccCreate_answerDiffersFromPlan(t *testing.T) {
 	}
 }
 
+// An activation whose answer repeats an argument differently keeps the
+// planned value too: otherwise apply fails with "inconsistent result" after
+// the buyer's payment started.
+func TestAccCharge_activationAnswerDiffersFromPlan(t *testing.T) {
+	for _, tc := range []struct {
+		resource, name, activated string
+		config                    func(sbx *testSandbox) string
+	}{
+		{"livechat_direct_charge", "10 extra seats", "processed", func(sbx *testSandbox) string { return dcConfig(sbx, dcBasic) }},
+		{"livechat_recurrent_charge", "Chat Transcripts Pro", "active", func(sbx *testSandbox) string { return rcConfig(sbx, rcBasic) }},
+	} {
+		t.Run(tc.resource, func(t *testing.T) {
+			sbx := newWrappedTestSandbox(t, sandbox.Options{}, normalizedAnswerIf(func(r *http.Request) bool {
+				return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/activate")
+			}))
+			cfg := tc.config(sbx)
+			addr := tc.resource + ".test"
+			var id string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg, Check: captureID(addr, &id)},
+					{
+						PreConfig: acceptCharge(t, sbx, &id),
+						Config:    cfg,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(tc.name)),
+							statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(tc.activated)),
+						},
+					},
+					{Config: cfg, ConfigPlanChecks: emptyPlan()},
+				},
+			})
+		})
+	}
+}
+
 // The warning names each argument whose answer differed.
 func TestAddAnswerDiffersWarning(t *testing.T) {
 	plan := chargeModel{Name: types.StringValue("Pro"), Price: centsValue(1900)}
@@ -180,5 +226,31 @@ func TestAddAnswerDiffersWarning(t *testing.T) {
 	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
 	if len(diags) != 1 || diags.HasError() || !strings.Contains(diags[0].Detail(), "about direct charge c1 differs from the plan") {
 		t.Fatalf("diagnostics %v", diags)
+	}
+}
+
+// A price the platform answered differently is shown in cents and dollars
+// under its own summary, since the buyer pays it; an answer that quotes a
+// secret is masked like any of the platform's words.
+func TestAddAnswerDiffersWarning_priceAndSecret(t *testing.T) {
+	set := &client.SecretSet{}
+	set.Add("answer-secret-42")
+	diagnosticSecrets.register(set)
+	plan := chargeModel{Name: types.StringValue("Pro"), Price: centsValue(1900)}
+	state := chargeModel{Name: types.StringValue("Pro answer-secret-42"), Price: centsValue(2900)}
+	var diffs []string
+	keepPlannedCharge(&diffs, plan, &state)
+	var diags diag.Diagnostics
+	addAnswerDiffersWarning(&diags, "direct charge", "c1", diffs)
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	d := diags[0]
+	if strings.Contains(d.Detail(), "answer-secret-42") {
+		t.Errorf("the warning shows a secret:\n%s", d.Detail())
+	}
+	if !strings.Contains(d.Summary(), "payment terms") ||
+		!strings.Contains(d.Detail(), "price: planned 1900 cents ($19.00), the platform answered 2900 cents ($29.00)") {
+		t.Errorf("the price difference is not loud enough:\n%s\n%s", d.Summary(), d.Detail())
 	}
 }

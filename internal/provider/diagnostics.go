@@ -213,19 +213,41 @@ func keepPlanned[T attr.Value](diffs *[]string, name string, planned T, answered
 	if planned.IsNull() || planned.IsUnknown() || planned.Equal(*answered) {
 		return
 	}
-	*diffs = append(*diffs, fmt.Sprintf("%s: planned %s, the platform answered %s", name, planned, *answered))
+	*diffs = append(*diffs, fmt.Sprintf("%s: planned %s, the platform answered %s", name, answerText(planned), answerText(*answered)))
 	*answered = planned
 }
 
+// answerText shows an amount of money in cents and dollars, so that a
+// price the buyer would pay differently stands out.
+func answerText(v attr.Value) string {
+	if n, ok := v.(wholeNumber); ok && n.cents && n.notWhole == nil && !n.IsNull() && !n.IsUnknown() {
+		return centsAndDollars(n.ValueInt64())
+	}
+	return v.String()
+}
+
+// paymentTerms are the arguments that decide what the buyer pays.
+var paymentTerms = []string{"price:", "quantity:", "per_account:", "months:", "trial_days:", "payment_type:"}
+
 // addAnswerDiffersWarning tells that an answer did not repeat the
-// configured arguments, which the state keeps.
+// configured arguments, which the state keeps. The answer's values are the
+// platform's words and are masked like them.
 func addAnswerDiffersWarning(diags *diag.Diagnostics, what, id string, diffs []string) {
 	if len(diffs) == 0 {
 		return
 	}
-	diags.AddWarning("The platform answered other values than planned",
+	summary, pays := "The platform answered other values than planned", ""
+	for _, d := range diffs {
+		for _, term := range paymentTerms {
+			if strings.HasPrefix(d, term) {
+				summary = "The platform answered other payment terms than planned"
+				pays = " The buyer is asked to pay on the platform's terms, not the state's: check them before the buyer accepts."
+			}
+		}
+	}
+	diags.AddWarning(summary, redactSecrets(
 		fmt.Sprintf("The platform's answer about %s %s differs from the plan:\n\n  %s\n\n"+
-			"The state keeps the planned values, so Terraform does not replace the object. The next refresh reads the "+
+			"The state keeps the planned values, so Terraform does not replace the object.%s The next refresh reads the "+
 			"platform's values: if they still differ, the plan shows them as a change; check the object before applying it.",
-			what, id, strings.Join(diffs, "\n  ")))
+			what, id, strings.Join(diffs, "\n  "), pays)))
 }

@@ -106,11 +106,17 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	state, diags := modelFromDirectCharge(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
+	keepPlannedDirectCharge(&resp.Diagnostics, plan, &state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// keepPlannedDirectCharge keeps the configured arguments of a charge the
+// platform answered for differently (see keepPlanned).
+func keepPlannedDirectCharge(diags *diag.Diagnostics, plan directChargeResourceModel, state *directChargeResourceModel) {
 	var diffs []string
 	keepPlannedCharge(&diffs, plan.chargeModel, &state.chargeModel)
 	keepPlanned(&diffs, "quantity", plan.Quantity, &state.Quantity)
-	addAnswerDiffersWarning(&resp.Diagnostics, "direct charge", state.ID.ValueString(), diffs)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	addAnswerDiffersWarning(diags, "direct charge", state.ID.ValueString(), diffs)
 }
 
 // directChargeTarget names a direct charge in the diagnostics of a create.
@@ -164,6 +170,7 @@ func (r *directChargeResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	next, diags := modelFromDirectCharge(product, plan.AutoActivate, charge)
 	resp.Diagnostics.Append(diags...)
+	keepPlannedDirectCharge(&resp.Diagnostics, plan, &next)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
 

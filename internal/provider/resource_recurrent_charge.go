@@ -157,14 +157,20 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 	}
 	state, diags := modelFromRecurrentCharge(product, plan, res.Object)
 	resp.Diagnostics.Append(diags...)
+	keepPlannedRecurrentCharge(&resp.Diagnostics, plan, &state)
+	// The charge exists now: record it even if a conversion step complained.
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// keepPlannedRecurrentCharge keeps the configured arguments of a charge the
+// platform answered for differently (see keepPlanned).
+func keepPlannedRecurrentCharge(diags *diag.Diagnostics, plan recurrentChargeResourceModel, state *recurrentChargeResourceModel) {
 	var diffs []string
 	keepPlannedCharge(&diffs, plan.chargeModel, &state.chargeModel)
 	keepPlanned(&diffs, "external_id", plan.ExternalID, &state.ExternalID)
 	keepPlanned(&diffs, "trial_days", plan.TrialDays, &state.TrialDays)
 	keepPlanned(&diffs, "months", plan.Months, &state.Months)
-	addAnswerDiffersWarning(&resp.Diagnostics, "recurrent charge", state.ID.ValueString(), diffs)
-	// The charge exists now: record it even if a conversion step complained.
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	addAnswerDiffersWarning(diags, "recurrent charge", state.ID.ValueString(), diffs)
 }
 
 // recurrentChargeTarget names a recurrent charge in the diagnostics of a
@@ -230,6 +236,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 	}
 	next, diags := modelFromRecurrentCharge(product, plan, charge)
 	resp.Diagnostics.Append(diags...)
+	keepPlannedRecurrentCharge(&resp.Diagnostics, plan, &next)
 	if charge.Status == client.ChargeFrozen {
 		resp.Diagnostics.AddWarning("Recurrent charge is still frozen",
 			fmt.Sprintf("The platform tried to collect the unpaid payment of recurrent charge %s again and failed. "+

@@ -241,12 +241,14 @@ var checkoutTemplate = template.Must(template.New("checkout").Funcs(template.Fun
 `))
 
 // sameOrigin reports whether a form post came from the sandbox's own page
-// (its Origin is http://<Host>) or from a tool that sends no Origin. A page
-// of another site that knows a charge id must not accept it for the buyer.
+// (its Origin is http://<Host>, Host a loopback name) or from a tool that
+// sends no Origin. A page of another site that knows a charge id must not
+// accept it for the buyer, nor one that rebound its own host name to
+// 127.0.0.1, whose Origin matches the Host it sends.
 func sameOrigin(r *http.Request) bool {
 	origin, ok := r.Header["Origin"]
 	if !ok {
 		return true
 	}
-	return len(origin) == 1 && origin[0] == "http://"+r.Host
+	return len(origin) == 1 && origin[0] == "http://"+r.Host && loopbackHost(r.Host)
 }

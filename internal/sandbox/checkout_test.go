@@ -226,9 +226,12 @@ func TestCheckoutPage_crossSiteRefused(t *testing.T) {
 	h := newHarness(t, Options{})
 	c := h.must(http.StatusCreated, "POST", directPath, validDirect())
 	id := str(c["id"])
-	post := func(origin string) int {
+	post := func(origin string, host ...string) int {
 		req, _ := http.NewRequest(http.MethodPost, h.url+"/billing/confirm/"+id, strings.NewReader("action=accept"))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if len(host) > 0 {
+			req.Host = host[0]
+		}
 		if origin != "" {
 			req.Header.Set("Origin", origin)
 		}
@@ -242,6 +245,11 @@ func TestCheckoutPage_crossSiteRefused(t *testing.T) {
 	}
 	if got := post("https://evil.example"); got != http.StatusForbidden {
 		t.Fatalf("a cross-site post got %d, want 403", got)
+	}
+	// DNS rebinding: the page's own name now resolves to 127.0.0.1, so its
+	// Origin matches the Host the browser sends.
+	if got := post("http://evil.example:80", "evil.example:80"); got != http.StatusForbidden {
+		t.Fatalf("a post from a rebound host name got %d, want 403", got)
 	}
 	if s, _ := h.srv.ChargeStatus(id); s != "pending" {
 		t.Fatalf("the cross-site post moved the charge to %s", s)
