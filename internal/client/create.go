@@ -188,7 +188,7 @@ func create[T any](ctx context.Context, c *Client, spec createSpec[T]) (CreateRe
 	}
 	sendCtx := context.WithValue(context.WithoutCancel(ctx), interruptKey{}, ctx.Done())
 
-	obj, err := postShared(sendCtx, &c.creates, spec)
+	obj, err := postShared(sendCtx, &c.creates, spec, &before)
 	if err == nil {
 		return CreateResult[T]{Object: obj}, nil
 	}
@@ -198,21 +198,21 @@ func create[T any](ctx context.Context, c *Client, spec createSpec[T]) (CreateRe
 	if spec.find == nil {
 		return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: err, Unreconcilable: true}
 	}
-	return reconcile(sendCtx, c, spec, before, err)
+	return reconcile(sendCtx, c, spec, &before, err)
 }
 
 // reconcile looks for the object that a create with an unknown outcome
 // made. It adopts an object only when exactly one is new: not in the
 // snapshot, not older than it, and not owned by another create of this
 // process.
-func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before existing, failure error) (CreateResult[T], error) {
+func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before *existing, failure error) (CreateResult[T], error) {
 	var found []T
 	var findErr error
 	c.creates.exclusive(spec.family, func() {
 		if spec.twins != "" {
-			defer c.creates.addLost(spec.twins, -1)
+			defer c.creates.doneWaiting(spec.twins, before)
 		}
-		found, findErr = spec.find(ctx, before)
+		found, findErr = spec.find(ctx, *before)
 		if findErr == nil {
 			found, findErr = distinctByID(found, spec.id)
 		}
@@ -220,7 +220,7 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 			return
 		}
 		found = unclaimed(&c.creates, spec.family, found, spec.id)
-		found = shareOutTwins(&c.creates, spec, found)
+		found = shareOutTwins(&c.creates, spec, before, found)
 		if len(found) == 1 {
 			c.creates.claim(spec.family, spec.id(&found[0]))
 		}
@@ -244,15 +244,31 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 // shareOutTwins lets a reconciliation among twins take one of several new
 // objects: when no more are found than twins lost their answers, each is
 // the object of one of those twins, and interchangeable, so none is owned
-// twice and none existed before.
-func shareOutTwins[T any](l *createLedger, spec createSpec[T], found []T) []T {
+// twice and none existed before. It takes the object that the fewest other
+// waiting twins could take (those whose snapshot did not hold it yet), so
+// that a twin whose snapshot already saw an earlier twin's object is left
+// the one it made.
+func shareOutTwins[T any](l *createLedger, spec createSpec[T], mine *existing, found []T) []T {
 	if spec.twins == "" {
 		return found
 	}
-	if len(found) > 1 && len(found) <= l.lostTwins(spec.twins) {
-		return found[len(found)-1:]
+	others := l.waitingTwins(spec.twins, mine)
+	if len(found) < 2 || len(found) > len(others)+1 {
+		return found
 	}
-	return found
+	best, bestTakers := 0, len(others)+1
+	for i := range found {
+		takers := 0
+		for _, o := range others {
+			if !o.has(spec.id(&found[i])) {
+				takers++
+			}
+		}
+		if takers < bestTakers {
+			best, bestTakers = i, takers
+		}
+	}
+	return found[best : best+1]
 }
 
 // interruptKey carries the caller's Done channel into a creating call whose
@@ -268,8 +284,9 @@ type createLedger struct {
 	mu       sync.Mutex
 	families map[string]*sync.RWMutex
 	claimed  map[string]map[string]bool
-	// lost counts, per twins key, the creates that are to be reconciled.
-	lost map[string]int
+	// waiting holds, per twins key, the snapshots of the creates whose
+	// answers were lost and that are still to be reconciled.
+	waiting map[string][]*existing
 }
 
 func (l *createLedger) lock(family string) *sync.RWMutex {
@@ -289,7 +306,7 @@ func (l *createLedger) lock(family string) *sync.RWMutex {
 // postShared sends a creating request under its family's shared lock and
 // claims the object it made before releasing the lock, so that no
 // reconciliation sees that object unowned.
-func postShared[T any](ctx context.Context, l *createLedger, spec createSpec[T]) (*T, error) {
+func postShared[T any](ctx context.Context, l *createLedger, spec createSpec[T], before *existing) (*T, error) {
 	m := l.lock(spec.family)
 	m.RLock()
 	defer m.RUnlock()
@@ -302,29 +319,47 @@ func postShared[T any](ctx context.Context, l *createLedger, spec createSpec[T])
 		l.claim(spec.family, spec.id(obj))
 		return obj, nil
 	case spec.twins != "" && spec.find != nil && outcomeOf(err) == OutcomeUnknown:
-		// Counted before the lock is released, so that a reconciliation of
-		// a twin already knows this one will look too.
-		l.addLost(spec.twins, 1)
+		// Registered before the lock is released, so that a reconciliation
+		// of a twin already knows this one will look too, and what it saw.
+		l.wait(spec.twins, before)
 	}
 	return nil, err
 }
 
-// addLost counts the twins whose answers were lost and are not yet
-// reconciled.
-func (l *createLedger) addLost(twins string, n int) {
+// wait registers the snapshot of a twin whose answer was lost until its
+// reconciliation is done.
+func (l *createLedger) wait(twins string, before *existing) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.lost == nil {
-		l.lost = map[string]int{}
+	if l.waiting == nil {
+		l.waiting = map[string][]*existing{}
 	}
-	l.lost[twins] += n
+	l.waiting[twins] = append(l.waiting[twins], before)
 }
 
-// lostTwins returns how many twins' answers were lost, this one included.
-func (l *createLedger) lostTwins(twins string) int {
+func (l *createLedger) doneWaiting(twins string, before *existing) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.lost[twins]
+	w := l.waiting[twins]
+	for i := range w {
+		if w[i] == before {
+			l.waiting[twins] = append(w[:i], w[i+1:]...)
+			return
+		}
+	}
+}
+
+// waitingTwins returns the snapshots of the other twins still to reconcile.
+func (l *createLedger) waitingTwins(twins string, mine *existing) []*existing {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []*existing
+	for _, w := range l.waiting[twins] {
+		if w != mine {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // exclusive runs fn while no create of family is in flight.

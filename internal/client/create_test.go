@@ -627,3 +627,67 @@ func TestCreate_moreNewTwinsThanLostAnswers(t *testing.T) {
 		t.Fatalf("want an unknown outcome naming 2 candidates, got %v", err)
 	}
 }
+
+// reversedList lists the direct charges oldest first, as a server that
+// ignores the documented order would.
+func reversedList(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	var out struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	for i, j := 0, len(out.Result)-1; i < j; i, j = i+1, j-1 {
+		out.Result[i], out.Result[j] = out.Result[j], out.Result[i]
+	}
+	writeJSONBody(w, rec.Code, out)
+}
+
+// Twin B took its snapshot after twin A's charge X was made, so only its
+// own charge Y is new to B. When A reconciles first it must take X, which
+// B cannot take, whatever order the server lists them in; otherwise B finds
+// nothing, says nothing was created, and X is an orphan.
+func TestCreate_twinsShareOutWhatEachCanTake(t *testing.T) {
+	xMade, bPosted := make(chan struct{}), make(chan struct{})
+	var posts atomic.Int64
+	_, url := startSandbox(t, sandbox.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v3/direct_charge/"):
+				reversedList(next, w, r)
+			case r.Method == http.MethodPost && posts.Add(1) == 1:
+				next.ServeHTTP(httptest.NewRecorder(), r) // X
+				close(xMade)
+				<-bPosted
+				http.Error(w, "bad gateway", http.StatusBadGateway)
+			case r.Method == http.MethodPost:
+				next.ServeHTTP(httptest.NewRecorder(), r) // Y
+				close(bPosted)
+				time.Sleep(150 * time.Millisecond) // A reconciles first
+				http.Error(w, "bad gateway", http.StatusBadGateway)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	})
+	c := newTestClient(t, Config{Endpoints: endpointsAt(url), AccessToken: sandbox.DefaultAccessToken, RequestTimeout: 5 * time.Second})
+	req := DirectChargeRequest{Name: "twin", Price: 100, Quantity: 1, ReturnURL: "https://example.com/"}
+	var a, b CreateResult[DirectCharge]
+	var aErr, bErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a, aErr = c.CreateDirectCharge(context.Background(), ProductLiveChat, req) }()
+	<-xMade
+	go func() { defer wg.Done(); b, bErr = c.CreateDirectCharge(context.Background(), ProductLiveChat, req) }()
+	wg.Wait()
+	if aErr != nil || bErr != nil {
+		t.Fatalf("both twins' charges were made, both must be adopted: A %v, B %v", aErr, bErr)
+	}
+	if a.Object.ID == b.Object.ID {
+		t.Fatalf("both twins took charge %s", a.Object.ID)
+	}
+}
