@@ -148,7 +148,8 @@ func (r report) writeHeader(b *strings.Builder) {
 		"for each provider in turn: livechat against livechat-sandbox, then the minimal floor (one resource of four " +
 		"attributes over an in-memory store), then the same-schema floor (livechat's resource schemas, trivial CRUD over " +
 		"the same store). N objects are half `livechat_partner_campaign`, half `livechat_recurrent_charge` (N `livechat_item` " +
-		"for the minimal floor), at Terraform's default parallelism of 10, with no `TF_LOG*` variable set. " +
+		"for the minimal floor), at Terraform's default parallelism of 10, with no `TF_LOG*` variable set; the floors " +
+		"serve with the provider's own log defaults (`provider.QuietLogsUnlessRequested`). " +
 		"CPU is user + system time; terraform's own is apart from the provider processes' (all of a command's, " +
 		"measured by a launcher around each). The latency is injected by the sandbox into every platform call; the " +
 		"floors' store has none, so at a latency above 0 the ratios are to the floor plus calls × latency ÷ 10.\n\n")
