@@ -124,7 +124,7 @@ func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
 				"another value here " + w.replaced + ".",
 			Optional:      true,
 			Computed:      true,
-			Validators:    []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+			Validators:    []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 			PlanModifiers: []planmodifier.String{keepStateWhenUnconfigured{}, stringplanmodifier.RequiresReplace()},
 		},
 		"name": schema.StringAttribute{
@@ -230,7 +230,7 @@ func chargeDataAttributes(single bool, priceUnit string) map[string]dsschema.Att
 			MarkdownDescription: "The billing product the charge belongs to: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+			Validators:          []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 		}
 	}
 	return attrs
@@ -274,7 +274,7 @@ func readChargeData[C, M any](ctx context.Context, data *providerData, req datas
 // importChargeState takes "<id>" (the provider's default product) or
 // "<product>/<id>" into a charge resource's state.
 func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	defaultProduct := ProductLiveChat
+	defaultProduct := client.ProductLiveChat
 	if data != nil {
 		defaultProduct = data.product
 	}
@@ -418,7 +418,7 @@ func parseChargeImportID(raw, defaultProduct string) (product, id string, err er
 		return defaultProduct, parts[0], nil
 	}
 	product, id = parts[0], parts[1]
-	if product != ProductLiveChat && product != ProductHelpDesk {
+	if !client.IsBillingProduct(product) {
 		return "", "", bad(fmt.Sprintf("%q is not a product", product))
 	}
 	return product, id, nil

@@ -47,7 +47,7 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only charges with this status: `pending`, `accepted`, `declined`, `processed`, `success` or `failed`.",

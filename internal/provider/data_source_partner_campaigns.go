@@ -60,8 +60,7 @@ func (d *partnerCampaignsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"product": schema.StringAttribute{
 				MarkdownDescription: "Only campaigns of this product: `livechat`, `chatbot`, `helpdesk` or `partner_program`. All when not set.",
 				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(client.CampaignProductLiveChat, client.CampaignProductChatBot,
-					client.CampaignProductHelpDesk, client.CampaignProductPartnerProgram)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.CampaignProducts()...)},
 			},
 			"campaigns": schema.ListNestedAttribute{
 				MarkdownDescription: "The campaigns, oldest first.",

@@ -42,12 +42,6 @@ const (
 	EnvAPIURL          = "LIVECHAT_API_URL"
 )
 
-// Billing products (the <product> path segment).
-const (
-	ProductLiveChat = "livechat"
-	ProductHelpDesk = "helpdesk"
-)
-
 var (
 	_ provider.ProviderWithConfigValidators   = &livechatProvider{}
 	_ provider.ProviderWithEphemeralResources = &livechatProvider{}
@@ -156,7 +150,7 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"the `billing--all:rw` scope). Defaults to `livechat`; falls back to `" + EnvProduct + "`. " +
 					"Changing it does not move existing charges: they keep the product they were created for.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+				Validators: []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a failed request is retried (reads and state changes on 429, 5xx " +
@@ -452,9 +446,9 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 
 	out.product = stringOr(cfg.Product, EnvProduct)
 	if out.product == "" {
-		out.product = ProductLiveChat
+		out.product = client.ProductLiveChat
 	}
-	if out.product != ProductLiveChat && out.product != ProductHelpDesk {
+	if !client.IsBillingProduct(out.product) {
 		diags.AddAttributeError(path.Root("product"), "Invalid product",
 			fmt.Sprintf("product (or %s) must be one of livechat, helpdesk; got %q.", EnvProduct, out.product))
 	}

@@ -43,7 +43,7 @@ func TestBuildClientConfig_defaults(t *testing.T) {
 	if oauth != nil || got.AccessToken != "" || got.PersonalAccessToken != "" || got.PartnerToken != "" {
 		t.Errorf("credentials out of nothing: %+v", got.Config)
 	}
-	if got.Endpoints != client.DefaultEndpoints() || got.product != ProductLiveChat ||
+	if got.Endpoints != client.DefaultEndpoints() || got.product != client.ProductLiveChat ||
 		got.MaxRetries != client.DefaultMaxRetries || got.RequestTimeout != client.DefaultRequestTimeout || got.Version != "9.9.9" {
 		t.Errorf("defaults: %+v product %q", got.Config, got.product)
 	}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -371,11 +370,11 @@ func (webhookURLValidator) ValidateString(_ context.Context, req validator.Strin
 
 // webhookURLProblem returns why raw is not an acceptable webhook URL, or "".
 func webhookURLProblem(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	u, ok := client.ParseAbsoluteHTTPURL(raw)
+	if !ok {
 		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", raw)
 	}
-	if u.Scheme == "http" && !client.IsLoopbackHost(u.Hostname()) {
+	if client.PlainHTTPOffLoopback(u) {
 		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", raw)
 	}
 	return ""

@@ -106,8 +106,8 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 					"or `partner_program` (recruiting partners). Changing it replaces the campaign.",
 				Optional:      true,
 				Computed:      true,
-				Default:       stringdefault.StaticString(client.CampaignProductLiveChat),
-				Validators:    []validator.String{stringvalidator.OneOf(client.CampaignProductLiveChat, client.CampaignProductChatBot, client.CampaignProductHelpDesk, client.CampaignProductPartnerProgram)},
+				Default:       stringdefault.StaticString(client.ProductLiveChat),
+				Validators:    []validator.String{stringvalidator.OneOf(client.CampaignProducts()...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"trial_duration": schema.Int64Attribute{
@@ -412,7 +412,7 @@ func campaignRequestFrom(m partnerCampaignModel) client.CampaignCreate {
 		TrialDuration: m.TrialDuration.ValueInt64(),
 	}
 	if in.Product == "" {
-		in.Product = client.CampaignProductLiveChat
+		in.Product = client.ProductLiveChat
 	}
 	if !m.CouponID.IsNull() && !m.CouponID.IsUnknown() {
 		in.CouponID = m.CouponID.ValueInt64()
