@@ -149,7 +149,7 @@ data "livechat_direct_charges" "helpdesk" {
 		Steps: []resource.TestStep{
 			{
 				Config:      chargeProviderConfig(sbx, "") + `data "livechat_direct_charges" "x" { status = "active" }`,
-				ExpectError: expectWords(`Attribute status value must be one of:`, `"pending"`, `"success"`, `got: "active"`),
+				ExpectError: errorWords(`Attribute status value must be one of:`, `"pending"`, `"success"`, `got: "active"`),
 			},
 			{
 				Config: cfg,

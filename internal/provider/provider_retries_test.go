@@ -55,7 +55,7 @@ func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: sbx.ledgerConfigRetries(tc.maxRetries),
-					ExpectError: expectWords(append([]string{"Unable to read the ledger balance", "503 Service Unavailable",
+					ExpectError: errorWords(append([]string{"Unable to read the ledger balance", "503 Service Unavailable",
 						"injected", "fault", "(sandbox", "fault", "rule", "1)"}, tc.words...)...),
 				}},
 			})

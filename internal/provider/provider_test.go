@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -21,6 +23,21 @@ import (
 // that terraform-plugin-testing runs.
 var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"livechat": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// errorWords matches Terraform's output of an error: the words of each part
+// in order and next to each other (the CLI may wrap a line between any two
+// of them), the parts in order with any text between.
+func errorWords(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		ws := strings.Fields(part)
+		for j, w := range ws {
+			ws[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(ws, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
 }
 
 // testSandbox is an in-process sandbox for one test.

@@ -273,7 +273,7 @@ func TestAccDirectChargeResource_badImportID(t *testing.T) {
 		ResourceName:  dcAddr,
 		ImportState:   true,
 		ImportStateId: "00000000-0000-4000-8000-000000000000",
-		ExpectError:   words("Cannot import non-existent remote object"),
+		ExpectError:   errorWords("Cannot import non-existent remote object"),
 	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }

@@ -405,7 +405,7 @@ func TestAccRecurrentChargeResource_helpdesk(t *testing.T) {
 				ImportStateIdFunc: func(*terraform.State) (string, error) {
 					return "livechat/" + id, nil
 				},
-				ExpectError: words("Cannot import non-existent remote object"),
+				ExpectError: errorWords("Cannot import non-existent remote object"),
 			},
 		},
 	})
@@ -733,7 +733,7 @@ func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: rcConfig(sbx, rcBasic),
-			ExpectError: expectWords("The", "recurrent", "charge", "may", "have", "been", "created", "does", "not", "tell",
+			ExpectError: errorWords("The", "recurrent", "charge", "may", "have", "been", "created", "does", "not", "tell",
 				"whether", "the", "platform", "created", "the", "recurrent", "charge,", "and", "the", "platform", "offers", "no",
 				"way", "to", "look", "for", "it.", "It", "may", "exist", "without", "being", "in", "the", "Terraform", "state",
 				"terraform", "import", "livechat_recurrent_charge.<name>", "<product>/<id>"),
