@@ -461,9 +461,6 @@ type request struct {
 	retry retryClass
 	// out receives the decoded JSON response when non-nil.
 	out any
-	// bearer sends the OAuth access token to an API that otherwise takes
-	// none (the accounts token-info endpoint).
-	bearer bool
 	// date, when set, receives the server's Date header: the platform's
 	// clock, which object timestamps are compared with.
 	date *time.Time
@@ -526,11 +523,7 @@ type outgoing struct {
 // newOutgoing builds the HTTP request of r: its URL, encoded body and
 // headers. Any error means nothing was sent.
 func (c *Client) newOutgoing(ctx context.Context, r request) (outgoing, error) {
-	authAPI := r.api
-	if r.bearer {
-		authAPI = APIBilling
-	}
-	auth, err := c.authorization(authAPI)
+	auth, err := c.authorization(r.api)
 	if err != nil {
 		return outgoing{}, err
 	}

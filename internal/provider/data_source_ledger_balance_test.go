@@ -12,7 +12,7 @@ import (
 
 func TestAccLedgerBalanceDataSource_basic(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
+	want := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -25,7 +25,7 @@ func TestAccLedgerBalanceDataSource_basic(t *testing.T) {
 // A pipeline without an access token exchanges a stored refresh token.
 func TestAccLedgerBalanceDataSource_refreshToken(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
+	want := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{

@@ -105,7 +105,7 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 // Personal Access Token auth end to end: Basic base64(account_id:PAT).
 func TestAccProviderConfig_personalAccessToken(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
+	want := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -153,7 +153,7 @@ func TestAccProviderConfig_environment(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
 			sbx := newTestSandbox(t, sandbox.Options{})
-			want := sbx.LedgerBalance()
+			want := seedLedgerBalance
 			t.Setenv(EnvAPIURL, sbx.URL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
@@ -176,7 +176,7 @@ func TestAccProviderConfig_environment(t *testing.T) {
 // environment (and the other way round).
 func TestAccProviderConfig_environmentPAT(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
+	want := seedLedgerBalance
 	t.Setenv(EnvAPIURL, sbx.URL)
 	t.Setenv(EnvAccountID, sandbox.DefaultAccountID)
 	resource.Test(t, resource.TestCase{
@@ -253,7 +253,7 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 // The configuration wins over the environment, attribute by attribute.
 func TestAccProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
+	want := seedLedgerBalance
 	t.Setenv(EnvAPIURL, "https://unreachable.invalid")
 	t.Setenv(EnvAccessToken, "wrong-token")
 	resource.Test(t, resource.TestCase{

@@ -40,6 +40,10 @@ func errorWords(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
 }
 
+// seedLedgerBalance is the balance of a fresh sandbox's ledger, the sum of
+// its seed entries (API.md §5): 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+const seedLedgerBalance int64 = 26400
+
 // testSandbox is an in-process sandbox for one test.
 type testSandbox struct {
 	*sandbox.Server
