@@ -89,7 +89,7 @@ func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadR
 	cfg.Product = types.StringValue(product)
 	cfg.Charges = make([]directChargeDataModel, 0, len(charges))
 	for i := range charges {
-		m, diags := directChargeDataFrom(product, &charges[i])
+		m, diags := directChargeDataModelFrom(product, &charges[i])
 		resp.Diagnostics.Append(diags...)
 		cfg.Charges = append(cfg.Charges, m)
 	}

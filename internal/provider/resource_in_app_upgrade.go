@@ -170,7 +170,7 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if res.Adopted {
 		addAdoptionWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, res.FailedWith)
 	}
-	state := modelFromInAppUpgrade(res.Object, types.StringValue(secret))
+	state := inAppUpgradeResourceModelFrom(res.Object, types.StringValue(secret))
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -196,7 +196,7 @@ func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	// The platform never returns the secret: keep the one in state.
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromInAppUpgrade(u, state.WebhookSecret))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, inAppUpgradeResourceModelFrom(u, state.WebhookSecret))...)
 }
 
 func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -234,7 +234,7 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 	if change.WebhookSecret != nil {
 		secret = types.StringValue(*change.WebhookSecret)
 	}
-	next := modelFromInAppUpgrade(u, secret)
+	next := inAppUpgradeResourceModelFrom(u, secret)
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &next)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -286,10 +286,10 @@ func parseInAppUpgradeImportID(raw string) (string, string, error) {
 	return parts[0], parts[1], nil
 }
 
-// modelFromInAppUpgrade builds the state of an upgrade; secret comes from
+// inAppUpgradeResourceModelFrom builds the state of an upgrade; secret comes from
 // the create answer, the configuration or the prior state, because the
 // platform never returns it.
-func modelFromInAppUpgrade(u *client.InAppUpgrade, secret types.String) inAppUpgradeResourceModel {
+func inAppUpgradeResourceModelFrom(u *client.InAppUpgrade, secret types.String) inAppUpgradeResourceModel {
 	return inAppUpgradeResourceModel{
 		ID:            types.StringValue(u.ID),
 		AppID:         types.StringValue(u.AppID),

@@ -496,14 +496,14 @@ func TestInAppUpgradeConverters(t *testing.T) {
 		Type: "once", Price: 0, PaymentType: "account", Status: "some-future-status",
 		CreatedAt: created, UpdatedAt: created.Add(time.Hour),
 	}
-	m := modelFromInAppUpgrade(u, types.StringValue("s3cret"))
+	m := inAppUpgradeResourceModelFrom(u, types.StringValue("s3cret"))
 	if m.ID.ValueString() != "stsmuqjb" || m.AppID.ValueString() != "app" || m.Price.ValueInt64() != 0 ||
 		m.Type.ValueString() != "once" || m.PaymentType.ValueString() != "account" ||
 		m.Status.ValueString() != "some-future-status" || m.WebhookSecret.ValueString() != "s3cret" ||
 		m.CreatedAt.ValueString() != "2026-11-22T10:00:00Z" || m.UpdatedAt.ValueString() != "2026-11-22T11:00:00Z" {
-		t.Fatalf("modelFromInAppUpgrade: %+v", m)
+		t.Fatalf("inAppUpgradeResourceModelFrom: %+v", m)
 	}
-	if got := modelFromInAppUpgrade(u, types.StringNull()); !got.WebhookSecret.IsNull() {
+	if got := inAppUpgradeResourceModelFrom(u, types.StringNull()); !got.WebhookSecret.IsNull() {
 		t.Fatal("a null secret (after import) must stay null")
 	}
 
@@ -520,7 +520,7 @@ func TestInAppUpgradeConverters(t *testing.T) {
 	}
 
 	// Update: only what differs is sent.
-	state := modelFromInAppUpgrade(u, types.StringValue("old"))
+	state := inAppUpgradeResourceModelFrom(u, types.StringValue("old"))
 	plan := state
 	if up := inAppUpgradeUpdateFrom(plan, state); !up.IsEmpty() {
 		t.Fatalf("no change must send nothing: %+v", up)
