@@ -11,15 +11,6 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
-// clearEnv empties every variable the provider reads, so the machine's own
-// environment cannot change a test.
-func clearEnv(t *testing.T) {
-	for _, v := range []string{EnvAccessToken, EnvClientID, EnvClientSecret, EnvRefreshToken, EnvPAT, EnvAccountID,
-		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL} {
-		t.Setenv(v, "")
-	}
-}
-
 func nullModel() providerModel {
 	return providerModel{
 		AccessToken:         types.StringNull(),

@@ -25,6 +25,15 @@ var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"livechat": providerserver.NewProtocol6WithError(New("test")()),
 }
 
+// clearEnv empties every variable the provider reads, so the machine's own
+// environment cannot change a test.
+func clearEnv(t *testing.T) {
+	for _, v := range []string{EnvAccessToken, EnvClientID, EnvClientSecret, EnvRefreshToken, EnvPAT, EnvAccountID,
+		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL} {
+		t.Setenv(v, "")
+	}
+}
+
 // errorWords matches Terraform's output of an error: the words of each part
 // in order and next to each other (the CLI may wrap a line between any two
 // of them), the parts in order with any text between.
