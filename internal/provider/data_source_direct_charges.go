@@ -69,12 +69,8 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var cfg directChargesDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := clientAndModel[directChargesDataModel](ctx, d.data, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := d.data.productOr(cfg.Product)

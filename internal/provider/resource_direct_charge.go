@@ -96,12 +96,8 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan directChargeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := r.data.productOr(plan.Product)
@@ -136,12 +132,8 @@ var directChargeTarget = createTarget{
 }
 
 func (r *directChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state directChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := state.Product.ValueString()

@@ -154,12 +154,8 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	res, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
@@ -183,12 +179,8 @@ var inAppUpgradeTarget = createTarget{
 }
 
 func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := r.data.client.GetInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
@@ -253,12 +245,8 @@ func keepPlannedUpgrade(diags *diag.Diagnostics, plan inAppUpgradeResourceModel,
 }
 
 func (r *inAppUpgradeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	err := r.data.client.DeleteInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())

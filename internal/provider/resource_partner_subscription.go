@@ -196,12 +196,8 @@ var partnerSubscriptionTarget = createTarget{
 }
 
 func (r *partnerSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerSubscriptionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerSubscriptionModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, lic := state.Product.ValueString(), state.LicenseID.ValueString()
@@ -283,12 +279,8 @@ func (r *partnerSubscriptionResource) Update(ctx context.Context, req resource.U
 }
 
 func (r *partnerSubscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerSubscriptionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerSubscriptionModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, lic := state.Product.ValueString(), state.LicenseID.ValueString()

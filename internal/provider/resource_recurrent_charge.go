@@ -151,12 +151,8 @@ func deletionProtectionAttribute() schema.BoolAttribute {
 }
 
 func (r *recurrentChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := r.data.productOr(plan.Product)
@@ -195,12 +191,8 @@ var recurrentChargeTarget = createTarget{
 }
 
 func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, id := state.Product.ValueString(), state.ID.ValueString()
@@ -256,12 +248,8 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, id := state.Product.ValueString(), state.ID.ValueString()
