@@ -293,11 +293,18 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 	if writePartnerResult(w, err) {
 		return
 	}
-	var discount any
+	answer := campaignFields(c)
+	// The create answer says null for a campaign without a discount.
+	answer["discount"] = nil
 	if c.Discount != "" {
-		discount = c.Discount
+		answer["discount"] = c.Discount
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{
+	writeJSON(w, http.StatusCreated, answer)
+}
+
+// campaignFields are the fields the create answer and the list share.
+func campaignFields(c campaign) map[string]any {
+	return map[string]any{
 		"product":            c.Product,
 		"name":               c.Name,
 		"slug":               c.Slug,
@@ -305,8 +312,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 		"short_url":          c.ShortURL,
 		"creation_timestamp": partnerTime(c.CreatedAt),
 		"trial_duration":     c.TrialDuration,
-		"discount":           discount,
-	})
+	}
 }
 
 // campaignsOldestFirst returns every campaign in creation order.
@@ -330,16 +336,8 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
 		if c.Active != (state == "active") {
 			continue
 		}
-		item := map[string]any{
-			"active":             c.Active,
-			"product":            c.Product,
-			"name":               c.Name,
-			"slug":               c.Slug,
-			"url":                c.URL,
-			"short_url":          c.ShortURL,
-			"creation_timestamp": partnerTime(c.CreatedAt),
-			"trial_duration":     c.TrialDuration,
-		}
+		item := campaignFields(c)
+		item["active"] = c.Active
 		// The platform leaves discount out when the campaign has none.
 		if c.Discount != "" {
 			item["discount"] = c.Discount
