@@ -14,9 +14,11 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
-func balanceIs(want int64) []statecheck.StateCheck {
+// seedBalanceIsRead checks that the ledger balance data source read a fresh
+// sandbox's balance.
+func seedBalanceIsRead() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),
+		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(seedLedgerBalance)),
 	}
 }
 
@@ -105,14 +107,13 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 // Personal Access Token auth end to end: Basic base64(account_id:PAT).
 func TestAccProviderConfig_personalAccessToken(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: sbx.ledgerConfig(fmt.Sprintf(`
   personal_access_token = %q
   account_id            = %q`, sandbox.DefaultPersonalAccessToken, sandbox.DefaultAccountID)),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n < 1 {
@@ -153,7 +154,6 @@ func TestAccProviderConfig_environment(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
 			sbx := newTestSandbox(t, sandbox.Options{})
-			want := seedLedgerBalance
 			t.Setenv(EnvAPIURL, sbx.URL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
@@ -162,7 +162,7 @@ func TestAccProviderConfig_environment(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:            `data "livechat_ledger_balance" "this" {}`,
-					ConfigStateChecks: balanceIs(want),
+					ConfigStateChecks: seedBalanceIsRead(),
 				}},
 			})
 			if n := sbx.RequestCount(tc.route); n < 1 {
@@ -176,7 +176,6 @@ func TestAccProviderConfig_environment(t *testing.T) {
 // environment (and the other way round).
 func TestAccProviderConfig_environmentPAT(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := seedLedgerBalance
 	t.Setenv(EnvAPIURL, sbx.URL)
 	t.Setenv(EnvAccountID, sandbox.DefaultAccountID)
 	resource.Test(t, resource.TestCase{
@@ -188,7 +187,7 @@ provider "livechat" {
 }
 data "livechat_ledger_balance" "this" {}
 `, sandbox.DefaultPersonalAccessToken),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 
@@ -203,7 +202,7 @@ provider "livechat" {
 }
 data "livechat_ledger_balance" "this" {}
 `, sandbox.DefaultAccountID),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 }
@@ -253,14 +252,13 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 // The configuration wins over the environment, attribute by attribute.
 func TestAccProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := seedLedgerBalance
 	t.Setenv(EnvAPIURL, "https://unreachable.invalid")
 	t.Setenv(EnvAccessToken, "wrong-token")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            sbx.ledgerConfig(fmt.Sprintf(`access_token = %q`, sandbox.DefaultAccessToken)),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 }
