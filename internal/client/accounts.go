@@ -35,15 +35,6 @@ type Token struct {
 	ExpiresAt time.Time `json:"-"`
 }
 
-// TokenInfo describes an access token (GET /v2/info).
-type TokenInfo struct {
-	Scope          string `json:"scope"`
-	ClientID       string `json:"client_id"`
-	AccountID      string `json:"account_id"`
-	OrganizationID string `json:"organization_id"`
-	ExpiresIn      int64  `json:"expires_in"`
-}
-
 // ExchangeRefreshToken runs the refresh-token grant with the configured
 // OAuth client and starts using the new access token. The caller compares
 // the returned refresh token with the one configured: the platform may
@@ -83,13 +74,6 @@ func (c *Client) RefreshAccessToken(ctx context.Context, oauth OAuthConfig) (*To
 	c.secrets.Add(tok.AccessToken)
 	c.secrets.Add(tok.RefreshToken)
 	return &tok, nil
-}
-
-// GetTokenInfo describes the client's current access token.
-func (c *Client) GetTokenInfo(ctx context.Context) (*TokenInfo, error) {
-	var info TokenInfo
-	err := c.do(ctx, request{api: APIAccounts, method: "GET", path: "/v2/info", bearer: true, out: &info})
-	return &info, err
 }
 
 // TokenExchanges shares refresh-token exchanges between the clients of one

@@ -21,14 +21,6 @@ import (
 // CampaignSearchPageSize is the search endpoint's page size.
 const CampaignSearchPageSize = 15
 
-// Campaign products.
-const (
-	CampaignProductLiveChat       = "livechat"
-	CampaignProductChatBot        = "chatbot"
-	CampaignProductHelpDesk       = "helpdesk"
-	CampaignProductPartnerProgram = "partner_program"
-)
-
 // Campaign states of the list and search endpoints. The list calls a
 // disabled campaign "disabled", the search "archived".
 const (

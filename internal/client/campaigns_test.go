@@ -66,7 +66,7 @@ func TestCampaigns_againstSandbox(t *testing.T) {
 	ctx := context.Background()
 	c := f.client
 
-	createdRes, err := c.CreateCampaign(ctx, CampaignCreate{Product: CampaignProductLiveChat, Name: "Summer campaign",
+	createdRes, err := c.CreateCampaign(ctx, CampaignCreate{Product: ProductLiveChat, Name: "Summer campaign",
 		TrialDuration: 30, CouponID: 1, Link: "https://www.livechat.com/features/"})
 	created := createdRes.Object
 	if err != nil {
@@ -78,11 +78,11 @@ func TestCampaigns_againstSandbox(t *testing.T) {
 		t.Fatalf("created %+v", created)
 	}
 
-	_, err = c.CreateCampaign(ctx, CampaignCreate{Product: CampaignProductLiveChat, Name: "Summer campaign"})
+	_, err = c.CreateCampaign(ctx, CampaignCreate{Product: ProductLiveChat, Name: "Summer campaign"})
 	if !IsConflict(err) || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("second create: want a 409 naming the conflict, got %v", err)
 	}
-	_, err = c.CreateCampaign(ctx, CampaignCreate{Product: CampaignProductLiveChat, Name: "Bad coupon", CouponID: 42})
+	_, err = c.CreateCampaign(ctx, CampaignCreate{Product: ProductLiveChat, Name: "Bad coupon", CouponID: 42})
 	if !IsForbidden(err) {
 		t.Fatalf("unknown coupon: want 403, got %v", err)
 	}
@@ -92,11 +92,11 @@ func TestCampaigns_againstSandbox(t *testing.T) {
 		t.Fatalf("list: %+v, %v", list, err)
 	}
 
-	found, err := c.FindActiveCampaignsByName(ctx, CampaignProductLiveChat, "Summer campaign")
+	found, err := c.FindActiveCampaignsByName(ctx, ProductLiveChat, "Summer campaign")
 	if err != nil || len(found) != 1 || found[0].ID == 0 || found[0].Slug != created.Slug || found[0].LandingPageURL != "https://www.livechat.com/features/" {
 		t.Fatalf("find: %+v, %v", found, err)
 	}
-	if other, err := c.FindActiveCampaignsByName(ctx, CampaignProductChatBot, "Summer campaign"); err != nil || len(other) != 0 {
+	if other, err := c.FindActiveCampaignsByName(ctx, ProductChatBot, "Summer campaign"); err != nil || len(other) != 0 {
 		t.Fatalf("find in another product: %+v, %v", other, err)
 	}
 

@@ -11,14 +11,15 @@ import (
 	"time"
 )
 
-// What recurrent_charges.go and direct_charges.go share: products,
+// What recurrent_charges.go and direct_charges.go share: kinds,
 // statuses, the fields every charge has, the charge paths and the calls
 // that differ only by the kind of charge.
 
-// Billing products, the <product> path segment of charges (API.md §1).
+// Kinds of charge: the <kind> path segment of the Billing API, which a
+// checkout link names too (API.md §1, §1.4).
 const (
-	ProductLiveChat = "livechat"
-	ProductHelpDesk = "helpdesk"
+	ChargeTypeDirect    = "direct_charge"
+	ChargeTypeRecurrent = "recurrent_charge"
 )
 
 // Charge statuses (API.md §1.1, §1.2). The platform may add others, so
@@ -132,7 +133,7 @@ func isActivatedStatus(status string) bool {
 // chargePath builds /v3/<kind>/<product>[/<id>], refusing values that
 // would change the path's meaning.
 func chargePath(kind, product, id string) (string, error) {
-	if product != ProductLiveChat && product != ProductHelpDesk {
+	if !IsBillingProduct(product) {
 		return "", fmt.Errorf("product must be %s or %s, got %q", ProductLiveChat, ProductHelpDesk, product)
 	}
 	p := "/v3/" + kind + "/" + product

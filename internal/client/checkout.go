@@ -9,12 +9,6 @@ import (
 // CheckoutBaseURL is where the Marketplace's checkout links start (API.md §1.4).
 const CheckoutBaseURL = "https://www.livechat.com/marketplace/checkout/charge/"
 
-// Charge types a checkout link names.
-const (
-	ChargeTypeDirect    = "direct_charge"
-	ChargeTypeRecurrent = "recurrent_charge"
-)
-
 // CheckoutURL builds the Marketplace link that sends a buyer to an existing
 // charge:
 //
@@ -30,8 +24,7 @@ func CheckoutURL(chargeID, chargeType, icon, description string) (string, error)
 		return "", fmt.Errorf("charge_type must be %s or %s, got %q", ChargeTypeDirect, ChargeTypeRecurrent, chargeType)
 	}
 	if icon != "" {
-		u, err := url.Parse(icon)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		if _, ok := ParseAbsoluteHTTPURL(icon); !ok {
 			return "", fmt.Errorf("icon must be an absolute http(s) URL, got %q", icon)
 		}
 	}

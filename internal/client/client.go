@@ -310,10 +310,10 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 		u.User = nil
 		return nil, fmt.Errorf("%q must not carry user info (user:password@)", u.String())
 	}
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	if !isAbsoluteHTTPURL(u) {
 		return nil, fmt.Errorf("%q must be an absolute http(s) URL such as https://billing.text.com", shown)
 	}
-	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+	if PlainHTTPOffLoopback(u) {
 		return nil, fmt.Errorf("%q uses plain http, which is allowed only for a loopback address (127.0.0.1, ::1, localhost); use https", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
@@ -461,9 +461,6 @@ type request struct {
 	retry retryClass
 	// out receives the decoded JSON response when non-nil.
 	out any
-	// bearer sends the OAuth access token to an API that otherwise takes
-	// none (the accounts token-info endpoint).
-	bearer bool
 	// date, when set, receives the server's Date header: the platform's
 	// clock, which object timestamps are compared with.
 	date *time.Time
@@ -526,11 +523,7 @@ type outgoing struct {
 // newOutgoing builds the HTTP request of r: its URL, encoded body and
 // headers. Any error means nothing was sent.
 func (c *Client) newOutgoing(ctx context.Context, r request) (outgoing, error) {
-	authAPI := r.api
-	if r.bearer {
-		authAPI = APIBilling
-	}
-	auth, err := c.authorization(authAPI)
+	auth, err := c.authorization(r.api)
 	if err != nil {
 		return outgoing{}, err
 	}
@@ -777,9 +770,29 @@ func (t *guardTransport) endpointOf(u *url.URL) ([]API, string) {
 	return apis, best
 }
 
-// IsLoopbackHost reports whether host names this machine: localhost or a
+// ParseAbsoluteHTTPURL parses raw and reports whether it is an absolute
+// http or https URL, the rule every URL the platform is given follows.
+func ParseAbsoluteHTTPURL(raw string) (*url.URL, bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, false
+	}
+	return u, isAbsoluteHTTPURL(u)
+}
+
+func isAbsoluteHTTPURL(u *url.URL) bool {
+	return u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
+}
+
+// PlainHTTPOffLoopback reports whether u sends plain http to another
+// machine: only a local sandbox may be reached without TLS.
+func PlainHTTPOffLoopback(u *url.URL) bool {
+	return u.Scheme == "http" && !isLoopbackHost(u.Hostname())
+}
+
+// isLoopbackHost reports whether host names this machine: localhost or a
 // loopback IP address.
-func IsLoopbackHost(host string) bool {
+func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

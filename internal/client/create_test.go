@@ -180,7 +180,7 @@ func createFamilies() []createFamily {
 			name: "campaign", reconcilable: true,
 			setup: func(_ *testing.T, _ *faultyCreates, c *Client) func() (string, bool, error) {
 				return func() (string, bool, error) {
-					res, err := c.CreateCampaign(context.Background(), CampaignCreate{Product: CampaignProductLiveChat,
+					res, err := c.CreateCampaign(context.Background(), CampaignCreate{Product: ProductLiveChat,
 						Name: "Winter campaign", TrialDuration: 21})
 					return resultID(res, err, func(cc *CreatedCampaign) string { return cc.Slug })
 				}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -81,15 +82,15 @@ const directChargeClockSkew = 2 * time.Minute
 // would charge again; one that starts too early only walks further.
 func (c *Client) recentPendingDirectCharges(ctx context.Context, product string, since time.Time, match func(*DirectCharge) bool) ([]DirectCharge, time.Time, error) {
 	var found []DirectCharge
-	for page := 1; page <= maxPages; page++ {
+	fetch := func(ctx context.Context, page int) ([]DirectCharge, error) {
 		var date time.Time
 		items, err := c.listDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: ChargePending}, &date)
-		if err != nil {
-			return nil, since, err
-		}
-		if since.IsZero() {
+		if err == nil && since.IsZero() {
 			since = earliestNow(date).Add(-directChargeClockSkew)
 		}
+		return items, err
+	}
+	err := eachPage(ctx, DirectChargePageSize, fetch, func(items []DirectCharge) bool {
 		older := false
 		for i := range items {
 			switch {
@@ -99,13 +100,17 @@ func (c *Client) recentPendingDirectCharges(ctx context.Context, product string,
 				found = append(found, items[i])
 			}
 		}
-		if older || len(items) < DirectChargePageSize {
-			return found, since, nil
-		}
+		return older
+	})
+	if errors.Is(err, errTooManyPages) {
+		// An unfinished walk cannot tell what existed before a create, nor
+		// find what it made.
+		return nil, since, fmt.Errorf("more than %d pages of pending direct charges: giving up", maxPages)
 	}
-	// An unfinished walk cannot tell what existed before a create, nor
-	// find what it made.
-	return nil, since, fmt.Errorf("more than %d pages of pending direct charges: giving up", maxPages)
+	if err != nil {
+		return nil, since, err
+	}
+	return found, since, nil
 }
 
 // earliestNow is the earlier of the server's clock from its Date header

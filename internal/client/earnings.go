@@ -37,11 +37,6 @@ func ParseDollars(s string) (Dollars, error) {
 	return Dollars{r: r}, nil
 }
 
-// DollarsFromCents builds an amount from cents.
-func DollarsFromCents(cents int64) Dollars {
-	return Dollars{r: big.NewRat(cents, 100)}
-}
-
 // UnmarshalJSON accepts a JSON number, a string holding one, or null.
 func (d *Dollars) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)

@@ -241,12 +241,6 @@ func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
 // IsUnprocessable reports a 422 answer (a state change the platform refuses).
 func IsUnprocessable(err error) bool { return statusOf(err) == http.StatusUnprocessableEntity }
 
-// IsRateLimited reports a 429 answer.
-func IsRateLimited(err error) bool { return statusOf(err) == http.StatusTooManyRequests }
-
-// IsUnauthorized reports a 401 answer.
-func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
-
 // IsForbidden reports a 403 answer.
 func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -200,4 +201,52 @@ func (l *captureLogger) countContaining(s string) int {
 		}
 	}
 	return n
+}
+
+// What only the tests ask of the client: the product never needs it, so it
+// lives beside the tests instead of in the package's API.
+
+// IsRateLimited reports a 429 answer.
+func IsRateLimited(err error) bool { return statusOf(err) == http.StatusTooManyRequests }
+
+// IsUnauthorized reports a 401 answer.
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
+// DollarsFromCents builds an amount from cents.
+func DollarsFromCents(cents int64) Dollars {
+	return Dollars{r: big.NewRat(cents, 100)}
+}
+
+// TokenInfo describes an access token (GET /v2/info).
+type TokenInfo struct {
+	Scope          string `json:"scope"`
+	ClientID       string `json:"client_id"`
+	AccountID      string `json:"account_id"`
+	OrganizationID string `json:"organization_id"`
+	ExpiresIn      int64  `json:"expires_in"`
+}
+
+// GetTokenInfo asks the accounts service about the client's current access
+// token, sent as the Billing API would send it: the accounts API itself
+// takes no credentials, so the product's requests carry none there.
+func (c *Client) GetTokenInfo(ctx context.Context) (*TokenInfo, error) {
+	auth, err := c.authorization(APIBilling)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.endpoints[APIAccounts].String()+"/v2/info", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", auth)
+	resp, err := c.retry.HTTPClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET /v2/info: HTTP %d", resp.StatusCode)
+	}
+	var info TokenInfo
+	return &info, json.NewDecoder(resp.Body).Decode(&info)
 }

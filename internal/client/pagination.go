@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 )
@@ -18,43 +19,75 @@ type PageFetcher[T any] func(ctx context.Context, page int) ([]T, error)
 // the page parameter (or cycles); the walk stops with an error instead of
 // looping or returning duplicates.
 func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) ([]T, error) {
-	if pageSize < 1 {
-		return nil, fmt.Errorf("page size must be at least 1, got %d", pageSize)
-	}
 	var all []T
-	// seen indexes earlier full pages by their JSON form (which, unlike a
-	// printed form, follows pointers, so two decodings of one page share
-	// a key); a match is confirmed with reflect.DeepEqual against the
-	// page's place in all: every indexed page is full.
-	seen := map[string][]int{}
-	for page := 1; page <= maxPages; page++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	numbered := func(ctx context.Context, page int) ([]T, error) {
 		items, err := fetch(ctx, page)
 		if err != nil {
 			return nil, fmt.Errorf("page %d: %w", page, err)
 		}
-		if len(items) == 0 {
-			return all, nil
-		}
-		key := pageKey(items)
-		for _, earlier := range seen[key] {
-			if reflect.DeepEqual(items, all[(earlier-1)*pageSize:earlier*pageSize]) {
-				return nil, fmt.Errorf("page %d repeats page %d: the server does not advance pages", page, earlier)
-			}
-		}
-		all = append(all, items...)
-		if len(items) < pageSize {
-			return all, nil
-		}
-		seen[key] = append(seen[key], page)
+		return items, nil
 	}
-	return nil, fmt.Errorf("more than %d pages: giving up", maxPages)
+	err := eachPage(ctx, pageSize, numbered, func(items []T) bool {
+		all = append(all, items...)
+		return false
+	})
+	if errors.Is(err, errTooManyPages) {
+		return nil, fmt.Errorf("more than %d pages: giving up", maxPages)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
 }
 
-// pageKey is a cheap key under which equal pages meet.
-func pageKey[T any](items []T) string {
+// errTooManyPages ends a walk that met maxPages full pages.
+var errTooManyPages = errors.New("too many pages")
+
+// eachPage hands page 1, 2, … to visit until visit says stop, a page is
+// empty or shorter than pageSize. It fails on a page identical to an
+// earlier full one (the server does not advance) and with errTooManyPages
+// after maxPages pages; fetch's errors come back as they are.
+func eachPage[T any](ctx context.Context, pageSize int, fetch PageFetcher[T], visit func(items []T) (stop bool)) error {
+	if pageSize < 1 {
+		return fmt.Errorf("page size must be at least 1, got %d", pageSize)
+	}
+	// seen holds earlier full pages under their fingerprint; a match is
+	// confirmed with reflect.DeepEqual.
+	seen := map[string][]numberedPage[T]{}
+	for page := 1; page <= maxPages; page++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		items, err := fetch(ctx, page)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		key := pageFingerprint(items)
+		for _, earlier := range seen[key] {
+			if reflect.DeepEqual(items, earlier.items) {
+				return fmt.Errorf("page %d repeats page %d: the server does not advance pages", page, earlier.number)
+			}
+		}
+		if visit(items) || len(items) < pageSize {
+			return nil
+		}
+		seen[key] = append(seen[key], numberedPage[T]{number: page, items: items})
+	}
+	return errTooManyPages
+}
+
+type numberedPage[T any] struct {
+	number int
+	items  []T
+}
+
+// pageFingerprint is a page's whole JSON form, under which equal pages
+// meet: unlike a printed form it follows pointers, so two decodings of one
+// page share it.
+func pageFingerprint[T any](items []T) string {
 	if b, err := json.Marshal(items); err == nil {
 		return string(b)
 	}

@@ -101,62 +101,55 @@ func autoActivateOrDefault(v types.Bool) types.Bool {
 	return v
 }
 
-// chargeWords are the words in which the two charge resources describe the
-// attributes they share differently.
-type chargeWords struct {
-	kind        string // client.ChargeTypeDirect or client.ChargeTypeRecurrent, as in the checkout link
-	replaced    string // what changing a create-only argument does: "creates a new charge"
-	nameExample string // a name the buyer could see
-	priceUnit   string // what price pays for: "unit" or "period"
+// chargeDescriptions are the sentences in which each charge resource
+// describes the attributes both have, written whole so that a sentence of
+// the documentation can be found in the code.
+type chargeDescriptions struct {
+	product, name, price, returnURL, test, checkoutURL string
 }
 
 // chargeResourceAttributes are the attributes both charge resources have;
 // each resource adds its own (per_account, auto_activate, status and
 // commission_percent included, which it describes in its own words).
-func chargeResourceAttributes(w chargeWords) map[string]schema.Attribute {
-	changing := "Changing it " + w.replaced + "."
+func chargeResourceAttributes(d chargeDescriptions) map[string]schema.Attribute {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return map[string]schema.Attribute{
 		"id": computedKeptString("The charge ID (a UUID)."),
 		"product": schema.StringAttribute{
-			MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`. " +
-				"A charge keeps the product it was created for when the provider's default changes; setting " +
-				"another value here " + w.replaced + ".",
-			Optional:      true,
-			Computed:      true,
-			Validators:    []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
-			PlanModifiers: []planmodifier.String{keepStateWhenUnconfigured{}, stringplanmodifier.RequiresReplace()},
+			MarkdownDescription: d.product,
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
+			PlanModifiers:       []planmodifier.String{keepStateWhenUnconfigured{}, stringplanmodifier.RequiresReplace()},
 		},
 		"name": schema.StringAttribute{
-			MarkdownDescription: "The name the buyer sees, such as `" + w.nameExample + "`. " + changing,
+			MarkdownDescription: d.name,
 			Required:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			PlanModifiers:       replace,
 		},
 		"price": schema.Int64Attribute{
-			MarkdownDescription: "The price of one " + w.priceUnit + " in **cents** (`1900` is $19.00), at least `1`. " + changing,
+			MarkdownDescription: d.price,
 			Required:            true,
 			CustomType:          centsType,
 			Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 		"return_url": schema.StringAttribute{
-			MarkdownDescription: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
-				changing,
-			Required:      true,
-			Validators:    []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
-			PlanModifiers: replace,
+			MarkdownDescription: d.returnURL,
+			Required:            true,
+			Validators:          []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
+			PlanModifiers:       replace,
 		},
 		"test": schema.BoolAttribute{
-			MarkdownDescription: "Whether this is a test charge that moves no money. Defaults to `false`. " + changing,
+			MarkdownDescription: d.test,
 			Optional:            true,
 			Computed:            true,
 			Default:             booldefault.StaticBool(false),
 			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 		},
-		"confirmation_url": computedKeptString("The platform's page where the buyer accepts or declines the charge."),
-		"checkout_url": computedKeptString("The Marketplace checkout link for this charge " +
-			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/" + w.kind + "`)."),
+		"checkout_url":          computedKeptString(d.checkoutURL),
+		"confirmation_url":      computedKeptString("The platform's page where the buyer accepts or declines the charge."),
 		"buyer_organization_id": computedKeptString("The buyer's organization ID."),
 		"buyer_license_id":      computedKeptInt64("The buyer's LiveChat license number."),
 		"buyer_account_id":      computedKeptString("The buyer's account ID."),
@@ -198,13 +191,13 @@ func dataTime(desc string) dsschema.StringAttribute {
 
 // chargeDataAttributes are the attributes every charge data source shows;
 // each adds its own. A single lookup (single) takes id and product as
-// inputs; a list computes them. priceUnit is what price pays for.
-func chargeDataAttributes(single bool, priceUnit string) map[string]dsschema.Attribute {
+// inputs; a list computes them. priceDescription says what price pays for.
+func chargeDataAttributes(single bool, priceDescription string) map[string]dsschema.Attribute {
 	attrs := map[string]dsschema.Attribute{
 		"id":                    dataString("The charge ID."),
 		"product":               dataString("The billing product the charge belongs to."),
 		"name":                  dataString("The name the buyer sees."),
-		"price":                 dataCents("The price of one " + priceUnit + " in cents."),
+		"price":                 dataCents(priceDescription),
 		"return_url":            dataString("Where the buyer returns after answering the charge."),
 		"test":                  dataBool("Whether this is a test charge."),
 		"confirmation_url":      dataString("The platform's page where the buyer answers the charge."),
@@ -230,7 +223,7 @@ func chargeDataAttributes(single bool, priceUnit string) map[string]dsschema.Att
 			MarkdownDescription: "The billing product the charge belongs to: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
 			Optional:            true,
 			Computed:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+			Validators:          []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 		}
 	}
 	return attrs
@@ -274,7 +267,7 @@ func readChargeData[C, M any](ctx context.Context, data *providerData, req datas
 // importChargeState takes "<id>" (the provider's default product) or
 // "<product>/<id>" into a charge resource's state.
 func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	defaultProduct := ProductLiveChat
+	defaultProduct := client.ProductLiveChat
 	if data != nil {
 		defaultProduct = data.product
 	}
@@ -418,7 +411,7 @@ func parseChargeImportID(raw, defaultProduct string) (product, id string, err er
 		return defaultProduct, parts[0], nil
 	}
 	product, id = parts[0], parts[1]
-	if product != ProductLiveChat && product != ProductHelpDesk {
+	if !client.IsBillingProduct(product) {
 		return "", "", bad(fmt.Sprintf("%q is not a product", product))
 	}
 	return product, id, nil

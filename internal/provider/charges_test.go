@@ -7,7 +7,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -81,15 +80,6 @@ func (c checkoutURLMatchesID) CompareValues(values ...any) error {
 		return fmt.Errorf("checkout_url %q, want %q", link, want)
 	}
 	return nil
-}
-
-// words turns a message into a regexp that tolerates the CLI's line wrapping.
-func words(msg string) *regexp.Regexp {
-	parts := strings.Fields(msg)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
 }
 
 // interceptor forwards everything to the sandbox except the requests for
@@ -174,7 +164,7 @@ func badChargeImportSteps(addr string, bad ...string) []resource.TestStep {
 			ResourceName:  addr,
 			ImportState:   true,
 			ImportStateId: id,
-			ExpectError:   words(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", id)),
+			ExpectError:   errorWords(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", id)),
 		})
 	}
 	return steps
@@ -184,7 +174,7 @@ func badChargeImportSteps(addr string, bad ...string) []resource.TestStep {
 func refusedConfigSteps(cases []struct{ config, msg string }) []resource.TestStep {
 	var steps []resource.TestStep
 	for _, tc := range cases {
-		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: words(tc.msg)})
+		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: errorWords(tc.msg)})
 	}
 	return steps
 }

@@ -37,6 +37,19 @@ func requireClient(data *providerData, diags *diag.Diagnostics) bool {
 	return true
 }
 
+// clientAndModel is how a resource, data source or ephemeral resource
+// begins a call: it needs the configured client and reads its model from
+// get (the request's config, plan or state). It reports false once diags
+// say why not.
+func clientAndModel[T any](ctx context.Context, data *providerData, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) (T, bool) {
+	var m T
+	if !requireClient(data, diags) {
+		return m, false
+	}
+	diags.Append(get(ctx, &m)...)
+	return m, !diags.HasError()
+}
+
 // configuredResource is embedded by every resource: its Configure keeps
 // the provider's data, which the resource reads as data.
 type configuredResource struct {

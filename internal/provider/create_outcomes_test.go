@@ -69,7 +69,7 @@ func TestAccRecurrentChargeResource_emptyCreateAnswer(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: rcConfig(sbx, rcBasic),
-			ExpectError: expectWords("The", "recurrent", "charge", "may", "have", "been", "created", "success", "but", "did",
+			ExpectError: errorWords("The", "recurrent", "charge", "may", "have", "been", "created", "success", "but", "did",
 				"not", "describe", "the", "created", "object"),
 		}, {
 			// Nothing is in the state: the plan proposes the charge again

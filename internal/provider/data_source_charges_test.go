@@ -149,7 +149,7 @@ data "livechat_direct_charges" "helpdesk" {
 		Steps: []resource.TestStep{
 			{
 				Config:      chargeProviderConfig(sbx, "") + `data "livechat_direct_charges" "x" { status = "active" }`,
-				ExpectError: expectWords(`Attribute status value must be one of:`, `"pending"`, `"success"`, `got: "active"`),
+				ExpectError: errorWords(`Attribute status value must be one of:`, `"pending"`, `"success"`, `got: "active"`),
 			},
 			{
 				Config: cfg,
@@ -238,13 +238,13 @@ func TestAccChargeDataSources_examples(t *testing.T) {
 	})
 }
 
-func TestDirectChargeDataFrom(t *testing.T) {
-	m, diags := directChargeDataFrom("helpdesk", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d1", Name: "n", Price: 5}, Quantity: 3})
+func TestDirectChargeDataModelFrom(t *testing.T) {
+	m, diags := directChargeDataModelFrom("helpdesk", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d1", Name: "n", Price: 5}, Quantity: 3})
 	if diags.HasError() || m.Product.ValueString() != "helpdesk" || !m.RecurrentChargeID.IsNull() || m.Quantity.ValueInt64() != 3 ||
 		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" {
 		t.Fatalf("%+v %v", m, diags)
 	}
-	m, _ = directChargeDataFrom("livechat", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d2"}, RecurrentChargeID: "r1"})
+	m, _ = directChargeDataModelFrom("livechat", &client.DirectCharge{ChargeCommon: client.ChargeCommon{ID: "d2"}, RecurrentChargeID: "r1"})
 	if m.RecurrentChargeID.ValueString() != "r1" {
 		t.Fatalf("recurrent_charge_id %v", m.RecurrentChargeID)
 	}

@@ -117,8 +117,8 @@ func TestCouponHelpers(t *testing.T) {
 	}
 }
 
-// A configuration with only partner objects needs no billing credentials
-// (issue 2): partner_token alone, nothing in the environment. Not parallel:
+// A configuration with only partner objects needs no billing credentials:
+// partner_token alone, nothing in the environment. Not parallel:
 // it clears the environment.
 func TestAccCouponsDataSource_partnerTokenOnly(t *testing.T) {
 	clearEnv(t)

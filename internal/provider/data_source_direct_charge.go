@@ -35,7 +35,7 @@ func (d *directChargeDataSource) Metadata(_ context.Context, req datasource.Meta
 // directChargeDataAttributes are the attributes of one direct charge; the
 // single data source takes id and product as inputs, the list computes them.
 func directChargeDataAttributes(single bool) map[string]schema.Attribute {
-	attrs := chargeDataAttributes(single, "unit")
+	attrs := chargeDataAttributes(single, "The price of one unit in cents.")
 	attrs["quantity"] = dataCount("How many units the buyer pays for.")
 	attrs["per_account"] = dataBool("Whether the price is also per agent account.")
 	attrs["status"] = dataString("The status: `pending`, `accepted`, `declined`, `processed`, `success` or `failed`.")
@@ -51,11 +51,11 @@ func (d *directChargeDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *directChargeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readChargeData(ctx, d.data, req, resp, "direct charge", (*client.Client).GetDirectCharge, directChargeDataFrom)
+	readChargeData(ctx, d.data, req, resp, "direct charge", (*client.Client).GetDirectCharge, directChargeDataModelFrom)
 }
 
-// directChargeDataFrom converts a platform charge for the data sources.
-func directChargeDataFrom(product string, c *client.DirectCharge) (directChargeDataModel, diag.Diagnostics) {
+// directChargeDataModelFrom converts a platform charge for the data sources.
+func directChargeDataModelFrom(product string, c *client.DirectCharge) (directChargeDataModel, diag.Diagnostics) {
 	common, diags := chargeModelFrom(product, client.ChargeTypeDirect, &c.ChargeCommon)
 	return directChargeDataModel{
 		chargeModel:       common,

@@ -47,7 +47,7 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only charges with this status: `pending`, `accepted`, `declined`, `processed`, `success` or `failed`.",
@@ -69,12 +69,8 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var cfg directChargesDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := clientAndModel[directChargesDataModel](ctx, d.data, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := d.data.productOr(cfg.Product)
@@ -89,7 +85,7 @@ func (d *directChargesDataSource) Read(ctx context.Context, req datasource.ReadR
 	cfg.Product = types.StringValue(product)
 	cfg.Charges = make([]directChargeDataModel, 0, len(charges))
 	for i := range charges {
-		m, diags := directChargeDataFrom(product, &charges[i])
+		m, diags := directChargeDataModelFrom(product, &charges[i])
 		resp.Diagnostics.Append(diags...)
 		cfg.Charges = append(cfg.Charges, m)
 	}

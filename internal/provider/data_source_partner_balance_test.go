@@ -14,7 +14,8 @@ import (
 
 func TestAccPartnerBalanceDataSource(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	pending, withdrawn, available, total := sbx.PartnerBalanceCents()
+	// The sandbox seeds the balance API.md §2.2 documents.
+	const pending, withdrawn, available, total = 2100, 3700, 36200, 42000
 	const addr = "data.livechat_partner_balance.this"
 	check := func(name, exact string, cents int64) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -36,9 +37,18 @@ func TestAccPartnerBalanceDataSource(t *testing.T) {
 	})
 }
 
+func mustParseDollars(t *testing.T, s string) client.Dollars {
+	t.Helper()
+	d, err := client.ParseDollars(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestPartnerBalanceModelFrom(t *testing.T) {
 	third, _ := client.ParseDollars("0.125")
-	m, diags := partnerBalanceModelFrom(&client.PartnerBalance{Pending: client.DollarsFromCents(2100), Available: third})
+	m, diags := partnerBalanceModelFrom(&client.PartnerBalance{Pending: mustParseDollars(t, "21"), Available: third})
 	if diags.HasError() || diags.WarningsCount() != 1 {
 		t.Fatalf("want one rounding warning, got %v", diags)
 	}

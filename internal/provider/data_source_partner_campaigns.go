@@ -60,8 +60,7 @@ func (d *partnerCampaignsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"product": schema.StringAttribute{
 				MarkdownDescription: "Only campaigns of this product: `livechat`, `chatbot`, `helpdesk` or `partner_program`. All when not set.",
 				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(client.CampaignProductLiveChat, client.CampaignProductChatBot,
-					client.CampaignProductHelpDesk, client.CampaignProductPartnerProgram)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.CampaignProducts()...)},
 			},
 			"campaigns": schema.ListNestedAttribute{
 				MarkdownDescription: "The campaigns, oldest first.",
@@ -91,12 +90,8 @@ func (d *partnerCampaignsDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *partnerCampaignsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireClient(d.data, &resp.Diagnostics) {
-		return
-	}
-	var cfg partnerCampaignsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := clientAndModel[partnerCampaignsModel](ctx, d.data, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	listState, searchState := client.CampaignStateActive, client.CampaignStateActive

@@ -129,12 +129,12 @@ func partnerEarningsModelFrom(e *client.PartnerEarnings) (partnerEarningsModel, 
 	m.CommissionLast30Days, m.CommissionLast30DaysCents = dollarsValues("commission_last_30_days", e.CommissionLast30Days, &diags)
 	m.Withdrawals, m.WithdrawalsCents = dollarsValues("withdrawals", e.Withdrawals, &diags)
 	m.Pending, m.PendingCents = dollarsValues("pending", e.Pending, &diags)
-	m.Affiliate = earningsProgramFrom("affiliate", e.Affiliate, &diags)
-	m.Solution = earningsProgramFrom("solution", e.Solution, &diags)
+	m.Affiliate = earningsProgramModelFrom("affiliate", e.Affiliate, &diags)
+	m.Solution = earningsProgramModelFrom("solution", e.Solution, &diags)
 	return m, diags
 }
 
-func earningsProgramFrom(name string, p client.EarningsProgram, diags *diag.Diagnostics) *earningsProgramModel {
+func earningsProgramModelFrom(name string, p client.EarningsProgram, diags *diag.Diagnostics) *earningsProgramModel {
 	out := &earningsProgramModel{Products: map[string]earningsProductModel{}}
 	out.CommissionTotal, out.CommissionTotalCents = dollarsValues(name+".commission_total", p.CommissionTotal, diags)
 	out.CommissionLast30Days, out.CommissionLast30DaysCents = dollarsValues(name+".commission_last_30_days", p.CommissionLast30Days, diags)

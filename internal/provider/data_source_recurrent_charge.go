@@ -22,10 +22,15 @@ type recurrentChargeDataSource struct {
 }
 
 // recurrentChargeDataModel is one recurrent charge as the data source
-// shows it (the resource adds the Terraform-only auto_activate and
-// deletion_protection).
+// shows it.
 type recurrentChargeDataModel struct {
 	chargeModel
+	recurrentChargeFields
+}
+
+// recurrentChargeFields are what a recurrent charge has beyond every
+// charge's fields, in the data source and the resource alike.
+type recurrentChargeFields struct {
 	ExternalID      types.String      `tfsdk:"external_id"`
 	TrialDays       wholeNumber       `tfsdk:"trial_days"`
 	Months          wholeNumber       `tfsdk:"months"`
@@ -40,7 +45,7 @@ func (d *recurrentChargeDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *recurrentChargeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := chargeDataAttributes(true, "period")
+	attrs := chargeDataAttributes(true, "The price of one period in cents.")
 	attrs["external_id"] = dataString("The seller's own reference, or null.")
 	attrs["trial_days"] = dataCount("Days of free trial.")
 	attrs["months"] = dataCount("The billing period in months.")
@@ -58,15 +63,19 @@ func (d *recurrentChargeDataSource) Schema(_ context.Context, _ datasource.Schem
 }
 
 func (d *recurrentChargeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readChargeData(ctx, d.data, req, resp, "recurrent charge", (*client.Client).GetRecurrentCharge, recurrentChargeDataFrom)
+	readChargeData(ctx, d.data, req, resp, "recurrent charge", (*client.Client).GetRecurrentCharge, recurrentChargeDataModelFrom)
 }
 
-// recurrentChargeDataFrom converts a platform charge for the data source
-// (and the resource, which adds auto_activate).
-func recurrentChargeDataFrom(product string, c *client.RecurrentCharge) (recurrentChargeDataModel, diag.Diagnostics) {
+// recurrentChargeDataModelFrom converts a platform charge for the data
+// source.
+func recurrentChargeDataModelFrom(product string, c *client.RecurrentCharge) (recurrentChargeDataModel, diag.Diagnostics) {
 	common, diags := chargeModelFrom(product, client.ChargeTypeRecurrent, &c.ChargeCommon)
-	return recurrentChargeDataModel{
-		chargeModel:     common,
+	return recurrentChargeDataModel{chargeModel: common, recurrentChargeFields: recurrentChargeFieldsFrom(c)}, diags
+}
+
+// recurrentChargeFieldsFrom converts what only a recurrent charge has.
+func recurrentChargeFieldsFrom(c *client.RecurrentCharge) recurrentChargeFields {
+	return recurrentChargeFields{
 		ExternalID:      stringOrNull(c.ExternalID),
 		TrialDays:       countValue(c.TrialDays),
 		Months:          countValue(c.Months),
@@ -74,5 +83,5 @@ func recurrentChargeDataFrom(product string, c *client.RecurrentCharge) (recurre
 		CurrentChargeAt: rfc3339(c.CurrentChargeAt),
 		NextChargeAt:    rfc3339(c.NextChargeAt),
 		CancelledAt:     rfc3339(c.CancelledAt),
-	}, diags
+	}
 }

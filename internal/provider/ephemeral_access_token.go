@@ -111,12 +111,8 @@ func (e *accessTokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 }
 
 func (e *accessTokenEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	if !requireClient(e.data, &resp.Diagnostics) {
-		return
-	}
-	var m accessTokenModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	m, ok := clientAndModel[accessTokenModel](ctx, e.data, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	oauth := client.OAuthConfig{}

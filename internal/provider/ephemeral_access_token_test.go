@@ -28,7 +28,7 @@ func echoFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 // captured here only through the echo provider, which exists for tests.
 func TestAccAccessTokenEphemeral_basic(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	balance := sbx.LedgerBalance()
+	balance := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: echoFactories(),

@@ -31,12 +31,38 @@ func TestAccExamples(t *testing.T) {
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("ledger_balance_cents", knownvalue.NotNull())}},
 		{path: "data-sources/livechat_ledger_entries/data-source.tf",
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("refunded_cents", knownvalue.NotNull())}},
-		{path: "data-sources/livechat_coupons/data-source.tf"},
-		{path: "data-sources/livechat_coupon/data-source.tf"},
+		{path: "data-sources/livechat_coupons/data-source.tf",
+			// The two coupons API.md §2.2 lists; one of them is a percentage.
+			checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("coupon_labels", knownvalue.MapExact(map[string]knownvalue.Check{
+					"1": knownvalue.StringExact("30% off first payment"),
+					"2": knownvalue.StringExact("$25 discount"),
+				})),
+				statecheck.ExpectKnownValue("data.livechat_coupons.percent", tfjsonpath.New("coupons"), knownvalue.ListSizeExact(1)),
+			}},
+		{path: "data-sources/livechat_coupon/data-source.tf",
+			checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("livechat_partner_campaign.black_friday", tfjsonpath.New("coupon_id"), knownvalue.Int64Exact(2)),
+			}},
 		{path: "data-sources/livechat_partner_balance/data-source.tf",
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("available", knownvalue.StringRegexp(regexp.MustCompile(`^\$\d+\.\d\d of \$\d+\.\d\d$`)))}},
-		{path: "data-sources/livechat_partner_earnings/data-source.tf"},
-		{path: "data-sources/livechat_partner_campaigns/data-source.tf"},
+		{path: "data-sources/livechat_partner_earnings/data-source.tf",
+			// The sandbox's seeded earnings, as data_source_partner_earnings_test.go expects them.
+			checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("commission_last_30_days", knownvalue.StringExact("61.34")),
+				statecheck.ExpectKnownOutputValue("affiliate_by_product_cents", knownvalue.MapExact(map[string]knownvalue.Check{
+					"livechat":        knownvalue.Int64Exact(25000),
+					"chatbot":         knownvalue.Int64Exact(2012),
+					"helpdesk":        knownvalue.Int64Exact(0),
+					"partner_program": knownvalue.Int64Exact(2854),
+				})),
+			}},
+		{path: "data-sources/livechat_partner_campaigns/data-source.tf",
+			// A fresh sandbox has no campaigns.
+			checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("campaign_ids_by_slug", knownvalue.MapExact(map[string]knownvalue.Check{})),
+				statecheck.ExpectKnownValue("data.livechat_partner_campaigns.disabled_chatbot", tfjsonpath.New("campaigns"), knownvalue.ListSizeExact(0)),
+			}},
 		{path: "resources/livechat_partner_campaign/resource.tf",
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("summer_links", knownvalue.NotNull())}},
 		{path: "resources/livechat_in_app_upgrade/resource.tf",

@@ -77,7 +77,7 @@ func TestAccWholeNumberArguments_refuseFractions(t *testing.T) {
 			// seats is an integer in subscriptionConfig: make it a fraction.
 			tc.config, tc.msg = strings.Replace(tc.config, "seats         = 1", "seats = 2.5", 1), "seats must be a whole number: 2.5 is not."
 		}
-		steps = append(steps, resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: words(tc.msg)})
+		steps = append(steps, resource.TestStep{Config: tc.config, PlanOnly: true, ExpectError: errorWords(tc.msg)})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -101,11 +101,11 @@ func TestAccDirectChargeResource_totalOverflow(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("9223372036854775807", "2"), PlanOnly: true,
-				ExpectError: words("The buyer pays price × quantity, and 9223372036854775807 × 2 cents is more than the largest amount"),
+				ExpectError: errorWords("The buyer pays price × quantity, and 9223372036854775807 × 2 cents is more than the largest amount"),
 			},
 			{
 				Config: cfg("4611686018427387904", "2"), PlanOnly: true,
-				ExpectError: words("4611686018427387904 × 2 cents is more than the largest amount the platform holds (9223372036854775807 cents)"),
+				ExpectError: errorWords("4611686018427387904 × 2 cents is more than the largest amount the platform holds (9223372036854775807 cents)"),
 			},
 			{Config: cfg("4611686018427387903", "2"), PlanOnly: true, ExpectNonEmptyPlan: true},
 			{Config: cfg("9223372036854775807", "1"), PlanOnly: true, ExpectNonEmptyPlan: true},
@@ -128,7 +128,7 @@ func TestAccInAppUpgradeResource_characterLimits(t *testing.T) {
 	over := func(attr string, n int, msg string) resource.TestStep {
 		return resource.TestStep{
 			Config:   upgradeHCL(sbx, map[string]any{attr: strings.Repeat("é", n)}),
-			PlanOnly: true, ExpectError: upgWords(msg),
+			PlanOnly: true, ExpectError: errorWords(msg),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -168,7 +168,7 @@ func TestAccPartnerSubscriptionResource_cardTokenAtPlan(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: withoutToken(1), PlanOnly: true,
-				ExpectError: words("card_token_wo is required to create a subscription: the platform charges " +
+				ExpectError: errorWords("card_token_wo is required to create a subscription: the platform charges " +
 					"the card it stands for. Get a one-time card token from the card processor (Recurly) and set card_token_wo to it"),
 			},
 			{
@@ -211,7 +211,7 @@ func TestAccRecurrentChargeResource_deletionProtection(t *testing.T) {
 	var id string
 	var seen []string
 	activations := func() int64 { return sbx.RequestCount("PUT /v3/recurrent_charge/{product}/{id}/activate") }
-	protectedErr := words("is protected by deletion_protection")
+	protectedErr := errorWords("is protected by deletion_protection")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkRecurrentChargesCancelled(sbx, &seen),

@@ -42,12 +42,6 @@ const (
 	EnvAPIURL          = "LIVECHAT_API_URL"
 )
 
-// Billing products (the <product> path segment).
-const (
-	ProductLiveChat = "livechat"
-	ProductHelpDesk = "helpdesk"
-)
-
 var (
 	_ provider.ProviderWithConfigValidators   = &livechatProvider{}
 	_ provider.ProviderWithEphemeralResources = &livechatProvider{}
@@ -156,7 +150,7 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"the `billing--all:rw` scope). Defaults to `livechat`; falls back to `" + EnvProduct + "`. " +
 					"Changing it does not move existing charges: they keep the product they were created for.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(ProductLiveChat, ProductHelpDesk)},
+				Validators: []validator.String{stringvalidator.OneOf(client.BillingProducts()...)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a failed request is retried (reads and state changes on 429, 5xx " +
@@ -169,7 +163,7 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "The longest one API call may take, retries and waits included, as a Go duration " +
 					"such as `30s` or `2m` (more than `0s`, at most `1h`). Defaults to `30s`.",
 				Optional:   true,
-				Validators: []validator.String{durationBetween{min: 0, max: time.Hour}},
+				Validators: []validator.String{requestTimeoutRule},
 			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side limit on requests per second across all APIs; `0` (the default) means no limit.",
@@ -374,131 +368,179 @@ func stringOr(v types.String, env string) string {
 // attribute; an authentication mode set in the configuration wins over the
 // environment's.
 func buildClientConfig(cfg providerModel, version string) (clientConfig, *client.OAuthConfig, diag.Diagnostics) {
-	var diags diag.Diagnostics
 	out := clientConfig{Config: client.Config{Version: version}}
-
-	// Authentication: which modes does the configuration choose?
-	// An empty string counts as not set, so `access_token = var.token` with
-	// an empty default still falls back to the environment.
-	cfgAccess := cfg.AccessToken.ValueString() != ""
-	cfgOAuth := cfg.OAuth != nil
-	cfgPAT := cfg.PersonalAccessToken.ValueString() != ""
-	var oauth *client.OAuthConfig
-	switch {
-	case cfgAccess:
-		out.AccessToken = cfg.AccessToken.ValueString()
-	case cfgOAuth:
-		oauth = &client.OAuthConfig{
-			ClientID:     stringOr(cfg.OAuth.ClientID, EnvClientID),
-			ClientSecret: stringOr(cfg.OAuth.ClientSecret, EnvClientSecret),
-			RefreshToken: stringOr(cfg.OAuth.RefreshToken, EnvRefreshToken),
-		}
-	case cfgPAT:
-		out.PersonalAccessToken = cfg.PersonalAccessToken.ValueString()
-		out.AccountID = stringOr(cfg.AccountID, EnvAccountID)
-	default:
-		// Nothing in the configuration: take the environment, which must
-		// not name two modes either.
-		envAccess := os.Getenv(EnvAccessToken) != ""
-		envOAuth := os.Getenv(EnvRefreshToken) != ""
-		envPAT := os.Getenv(EnvPAT) != ""
-		n := 0
-		for _, b := range []bool{envAccess, envOAuth, envPAT} {
-			if b {
-				n++
-			}
-		}
-		if n > 1 {
-			diags.AddError("Two ways of authenticating are set",
-				"More than one of "+EnvAccessToken+", "+EnvRefreshToken+" and "+EnvPAT+" is set in the environment. "+
-					"Unset all but one, or choose one in the provider configuration (access_token, oauth or personal_access_token).")
-			return out, nil, diags
-		}
-		switch {
-		case envAccess:
-			out.AccessToken = os.Getenv(EnvAccessToken)
-		case envOAuth:
-			oauth = &client.OAuthConfig{
-				ClientID:     os.Getenv(EnvClientID),
-				ClientSecret: os.Getenv(EnvClientSecret),
-				RefreshToken: os.Getenv(EnvRefreshToken),
-			}
-		case envPAT:
-			out.PersonalAccessToken = os.Getenv(EnvPAT)
-			out.AccountID = stringOr(cfg.AccountID, EnvAccountID)
-		}
+	mode, diags := chosenAuthMode(cfg)
+	if diags.HasError() {
+		return out, nil, diags
 	}
-	if oauth != nil {
-		for _, f := range []struct{ name, env, val string }{
-			{"client_id", EnvClientID, oauth.ClientID},
-			{"client_secret", EnvClientSecret, oauth.ClientSecret},
-			{"refresh_token", EnvRefreshToken, oauth.RefreshToken},
-		} {
-			if f.val == "" {
-				diags.AddAttributeError(path.Root("oauth").AtName(f.name), "Incomplete oauth configuration",
-					"oauth."+f.name+" is not set. Set it in the oauth block or through "+f.env+".")
-			}
-		}
-		out.OAuth = oauth
-	}
-	if out.PersonalAccessToken != "" && out.AccountID == "" {
-		diags.AddAttributeError(path.Root("account_id"), "Missing account_id",
-			"personal_access_token (or "+EnvPAT+") is sent as Basic credentials together with the account it "+
-				"belongs to: set account_id or "+EnvAccountID+".")
-	}
-
+	diags.Append(resolveCredentials(cfg, mode, &out.Config)...)
 	out.PartnerToken = stringOr(cfg.PartnerToken, EnvPartnerToken)
 	out.PartnerPassword = stringOr(cfg.PartnerPassword, EnvPartnerPassword)
 
-	out.product = stringOr(cfg.Product, EnvProduct)
-	if out.product == "" {
-		out.product = ProductLiveChat
-	}
-	if out.product != ProductLiveChat && out.product != ProductHelpDesk {
-		diags.AddAttributeError(path.Root("product"), "Invalid product",
-			fmt.Sprintf("product (or %s) must be one of livechat, helpdesk; got %q.", EnvProduct, out.product))
-	}
+	var d diag.Diagnostics
+	out.product, d = resolveProduct(cfg.Product)
+	diags.Append(d...)
+	out.Endpoints, d = resolveEndpoints(cfg.Endpoints)
+	diags.Append(d...)
+	diags.Append(resolveRequestLimits(cfg, &out.Config)...)
+	return out, out.OAuth, diags
+}
 
-	// Endpoints: defaults, then LIVECHAT_API_URL, then the endpoints block.
-	out.Endpoints = client.DefaultEndpoints()
+// authMode is one of the ways to authenticate to Billing and the Developer
+// Console.
+type authMode int
+
+const (
+	authNone authMode = iota
+	authAccessToken
+	authOAuth
+	authPAT
+)
+
+// chosenAuthMode is the mode the configuration chooses, else the one the
+// environment names. An empty string counts as not set, so
+// `access_token = var.token` with an empty default still falls back to the
+// environment.
+func chosenAuthMode(cfg providerModel) (authMode, diag.Diagnostics) {
+	switch {
+	case cfg.AccessToken.ValueString() != "":
+		return authAccessToken, nil
+	case cfg.OAuth != nil:
+		return authOAuth, nil
+	case cfg.PersonalAccessToken.ValueString() != "":
+		return authPAT, nil
+	}
+	var named []authMode
+	for _, m := range []struct {
+		mode authMode
+		env  string
+	}{{authAccessToken, EnvAccessToken}, {authOAuth, EnvRefreshToken}, {authPAT, EnvPAT}} {
+		if os.Getenv(m.env) != "" {
+			named = append(named, m.mode)
+		}
+	}
+	switch len(named) {
+	case 0:
+		return authNone, nil
+	case 1:
+		return named[0], nil
+	}
+	var diags diag.Diagnostics
+	diags.AddError("Two ways of authenticating are set",
+		"More than one of "+EnvAccessToken+", "+EnvRefreshToken+" and "+EnvPAT+" is set in the environment. "+
+			"Unset all but one, or choose one in the provider configuration (access_token, oauth or personal_access_token).")
+	return authNone, diags
+}
+
+// resolveCredentials fills the credentials of mode into out, each from the
+// configuration or else its environment variable, and reports those that
+// are missing.
+func resolveCredentials(cfg providerModel, mode authMode, out *client.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch mode {
+	case authAccessToken:
+		out.AccessToken = stringOr(cfg.AccessToken, EnvAccessToken)
+	case authOAuth:
+		var block oauthModel // null attributes when only the environment names oauth
+		if cfg.OAuth != nil {
+			block = *cfg.OAuth
+		}
+		out.OAuth = &client.OAuthConfig{
+			ClientID:     stringOr(block.ClientID, EnvClientID),
+			ClientSecret: stringOr(block.ClientSecret, EnvClientSecret),
+			RefreshToken: stringOr(block.RefreshToken, EnvRefreshToken),
+		}
+		diags.Append(missingOAuthAttributes(*out.OAuth)...)
+	case authPAT:
+		out.PersonalAccessToken = stringOr(cfg.PersonalAccessToken, EnvPAT)
+		out.AccountID = stringOr(cfg.AccountID, EnvAccountID)
+		if out.AccountID == "" {
+			diags.AddAttributeError(path.Root("account_id"), "Missing account_id",
+				"personal_access_token (or "+EnvPAT+") is sent as Basic credentials together with the account it "+
+					"belongs to: set account_id or "+EnvAccountID+".")
+		}
+	}
+	return diags
+}
+
+func missingOAuthAttributes(oauth client.OAuthConfig) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, f := range []struct{ name, env, val string }{
+		{"client_id", EnvClientID, oauth.ClientID},
+		{"client_secret", EnvClientSecret, oauth.ClientSecret},
+		{"refresh_token", EnvRefreshToken, oauth.RefreshToken},
+	} {
+		if f.val == "" {
+			diags.AddAttributeError(path.Root("oauth").AtName(f.name), "Incomplete oauth configuration",
+				"oauth."+f.name+" is not set. Set it in the oauth block or through "+f.env+".")
+		}
+	}
+	return diags
+}
+
+// resolveProduct is the default billing product. The schema checks a
+// configured value; the environment's is checked here.
+func resolveProduct(configured types.String) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	product := stringOr(configured, EnvProduct)
+	if product == "" {
+		product = client.ProductLiveChat
+	}
+	if !client.IsBillingProduct(product) {
+		diags.AddAttributeError(path.Root("product"), "Invalid product",
+			fmt.Sprintf("product (or %s) must be one of %s; got %q.", EnvProduct, strings.Join(client.BillingProducts(), ", "), product))
+	}
+	return product, diags
+}
+
+// resolveEndpoints takes the defaults, then LIVECHAT_API_URL for all four,
+// then each address the endpoints block sets.
+func resolveEndpoints(block *endpointsModel) (client.Endpoints, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out := client.DefaultEndpoints()
 	if all := os.Getenv(EnvAPIURL); all != "" {
 		if _, err := client.ValidateEndpoint(all); err != nil {
 			diags.AddError("Invalid "+EnvAPIURL, EnvAPIURL+": "+err.Error())
 		}
-		out.Endpoints = client.Endpoints{Billing: all, Partners: all, Accounts: all, DeveloperConsole: all}
+		out = client.Endpoints{Billing: all, Partners: all, Accounts: all, DeveloperConsole: all}
 	}
-	if e := cfg.Endpoints; e != nil {
-		set := func(dst *string, v types.String) {
-			if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-				*dst = v.ValueString()
-			}
+	if block == nil {
+		return out, diags
+	}
+	set := func(dst *string, v types.String) {
+		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+			*dst = v.ValueString()
 		}
-		set(&out.Endpoints.Billing, e.Billing)
-		set(&out.Endpoints.Partners, e.Partners)
-		set(&out.Endpoints.Accounts, e.Accounts)
-		set(&out.Endpoints.DeveloperConsole, e.DeveloperConsole)
 	}
+	set(&out.Billing, block.Billing)
+	set(&out.Partners, block.Partners)
+	set(&out.Accounts, block.Accounts)
+	set(&out.DeveloperConsole, block.DeveloperConsole)
+	return out, diags
+}
 
+// resolveRequestLimits sets retries, the bound of one call and the rate
+// limit, each from the configuration or its default.
+func resolveRequestLimits(cfg providerModel, out *client.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
 	out.MaxRetries = client.DefaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		out.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
 	out.RequestTimeout = client.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
-		// The schema validators already refused bad values at validation;
-		// this guards callers that skip them (unit tests, future code).
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 || d > time.Hour {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a Go duration such as 30s or 2m, more than 0s and at most 1h; got %q.",
-					cfg.RequestTimeout.ValueString()))
+		// The schema's validator has refused a bad value already, unless the
+		// caller skipped validation; the rule is the validator's own.
+		d, problem := requestTimeoutRule.check(cfg.RequestTimeout.ValueString())
+		if problem != "" {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout", "request_timeout "+problem)
 		}
 		out.RequestTimeout = d
 	}
 	if !cfg.RequestsPerSecond.IsNull() {
 		out.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
 	}
-	return out, oauth, diags
+	return diags
 }
 
 func (p *livechatProvider) Resources(context.Context) []func() resource.Resource {
@@ -543,8 +585,11 @@ func (p *livechatProvider) Functions(context.Context) []func() function.Function
 // reported by timetypes.GoDuration itself.
 type durationBetween struct{ min, max time.Duration }
 
+// requestTimeoutRule is the range of request_timeout.
+var requestTimeoutRule = durationBetween{min: 0, max: time.Hour}
+
 func (v durationBetween) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration more than %s and at most %s", v.min, v.max)
+	return fmt.Sprintf("must be a duration more than %s and at most %s", shortDuration(v.min), shortDuration(v.max))
 }
 
 func (v durationBetween) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -553,17 +598,31 @@ func (v durationBetween) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	raw := req.ConfigValue.ValueString()
+	if _, problem := v.check(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+problem)
+	}
+}
+
+// check parses raw and says why it is out of range, or "".
+func (v durationBetween) check(raw string) (time.Duration, string) {
 	d, err := time.ParseDuration(raw)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("%s must be a Go duration such as 30s or 2m; got %q.", req.Path, raw))
-		return
+	if err != nil || d <= v.min || d > v.max {
+		return d, fmt.Sprintf("must be a Go duration such as 30s or 2m, more than %s and at most %s; got %q.",
+			shortDuration(v.min), shortDuration(v.max), raw)
 	}
-	if d <= v.min || d > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("%s must be more than %s and at most %s; got %q.", req.Path, v.min, v.max, raw))
+	return d, ""
+}
+
+// shortDuration writes d as a person would, 1h rather than Go's 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
 	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // endpointValidator checks an endpoint URL at plan time.

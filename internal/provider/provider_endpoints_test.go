@@ -40,7 +40,7 @@ func expectPlanErrorWithout(t *testing.T, config string, want []string, from str
 					return fmt.Errorf("the error shows %q: %w", a, err)
 				}
 			}
-			if !expectWords(want...).MatchString(msg) {
+			if !errorWords(want...).MatchString(msg) {
 				return fmt.Errorf("the error does not say %q: %w", want, err)
 			}
 			return nil

@@ -21,12 +21,11 @@ const balanceRoute = "GET /v2/ledger/livechat/balance"
 func TestAccProviderConfig_maxRetriesRidesOutUnavailable(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": 2})
-	want := sbx.LedgerBalance()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            sbx.ledgerConfigRetries(2),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 	if n := sbx.faultsLeft(t); n != 0 {
@@ -55,7 +54,7 @@ func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: sbx.ledgerConfigRetries(tc.maxRetries),
-					ExpectError: expectWords(append([]string{"Unable to read the ledger balance", "503 Service Unavailable",
+					ExpectError: errorWords(append([]string{"Unable to read the ledger balance", "503 Service Unavailable",
 						"injected", "fault", "(sandbox", "fault", "rule", "1)"}, tc.words...)...),
 				}},
 			})

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -22,6 +24,34 @@ import (
 var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"livechat": providerserver.NewProtocol6WithError(New("test")()),
 }
+
+// clearEnv empties every variable the provider reads, so the machine's own
+// environment cannot change a test.
+func clearEnv(t *testing.T) {
+	for _, v := range []string{EnvAccessToken, EnvClientID, EnvClientSecret, EnvRefreshToken, EnvPAT, EnvAccountID,
+		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL} {
+		t.Setenv(v, "")
+	}
+}
+
+// errorWords matches Terraform's output of an error: the words of each part
+// in order and next to each other (the CLI may wrap a line between any two
+// of them), the parts in order with any text between.
+func errorWords(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		ws := strings.Fields(part)
+		for j, w := range ws {
+			ws[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(ws, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
+}
+
+// seedLedgerBalance is the balance of a fresh sandbox's ledger, the sum of
+// its seed entries (API.md §5): 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+const seedLedgerBalance int64 = 26400
 
 // testSandbox is an in-process sandbox for one test.
 type testSandbox struct {

@@ -45,8 +45,17 @@ func (r *directChargeResource) Metadata(_ context.Context, req resource.Metadata
 
 func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaceBool := []planmodifier.Bool{boolplanmodifier.RequiresReplace()}
-	attrs := chargeResourceAttributes(chargeWords{
-		kind: client.ChargeTypeDirect, replaced: "creates a new charge", nameExample: "10 extra seats", priceUnit: "unit",
+	attrs := chargeResourceAttributes(chargeDescriptions{
+		product: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`. " +
+			"A charge keeps the product it was created for when the provider's default changes; setting " +
+			"another value here creates a new charge.",
+		name:  "The name the buyer sees, such as `10 extra seats`. Changing it creates a new charge.",
+		price: "The price of one unit in **cents** (`1900` is $19.00), at least `1`. Changing it creates a new charge.",
+		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
+			"Changing it creates a new charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it creates a new charge.",
+		checkoutURL: "The Marketplace checkout link for this charge " +
+			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/direct_charge`).",
 	})
 	attrs["quantity"] = schema.Int64Attribute{
 		MarkdownDescription: "How many units the buyer pays for, at least `1`. Changing it creates a new charge.",
@@ -87,12 +96,8 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan directChargeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := r.data.productOr(plan.Product)
@@ -104,7 +109,7 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 	if res.Adopted {
 		addAdoptionWarning(&resp.Diagnostics, "direct charge", res.Object.ID, res.FailedWith)
 	}
-	state, diags := modelFromDirectCharge(product, plan.AutoActivate, res.Object)
+	state, diags := directChargeResourceModelFrom(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedDirectCharge(&resp.Diagnostics, plan, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -127,12 +132,8 @@ var directChargeTarget = createTarget{
 }
 
 func (r *directChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state directChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := state.Product.ValueString()
@@ -140,7 +141,7 @@ func (r *directChargeResource) Read(ctx context.Context, req resource.ReadReques
 	if readFailed(ctx, resp, "Unable to read direct charge", err) {
 		return
 	}
-	next, diags := modelFromDirectCharge(product, state.AutoActivate, charge)
+	next, diags := directChargeResourceModelFrom(product, state.AutoActivate, charge)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -168,7 +169,7 @@ func (r *directChargeResource) Update(ctx context.Context, req resource.UpdateRe
 		addAPIError(&resp.Diagnostics, "Unable to activate direct charge", err)
 		return
 	}
-	next, diags := modelFromDirectCharge(product, plan.AutoActivate, charge)
+	next, diags := directChargeResourceModelFrom(product, plan.AutoActivate, charge)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedDirectCharge(&resp.Diagnostics, plan, &next)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
@@ -257,9 +258,9 @@ func directChargeRequestFrom(m directChargeResourceModel) client.DirectChargeReq
 	}
 }
 
-// modelFromDirectCharge converts a platform charge into state. product and
-// auto_activate are not part of the platform's object.
-func modelFromDirectCharge(product string, autoActivate types.Bool, c *client.DirectCharge) (directChargeResourceModel, diag.Diagnostics) {
+// directChargeResourceModelFrom converts a platform charge into state.
+// product and auto_activate are not part of the platform's object.
+func directChargeResourceModelFrom(product string, autoActivate types.Bool, c *client.DirectCharge) (directChargeResourceModel, diag.Diagnostics) {
 	common, diags := chargeModelFrom(product, client.ChargeTypeDirect, &c.ChargeCommon)
 	return directChargeResourceModel{
 		chargeModel:  common,

@@ -273,7 +273,7 @@ func TestAccDirectChargeResource_badImportID(t *testing.T) {
 		ResourceName:  dcAddr,
 		ImportState:   true,
 		ImportStateId: "00000000-0000-4000-8000-000000000000",
-		ExpectError:   words("Cannot import non-existent remote object"),
+		ExpectError:   errorWords("Cannot import non-existent remote object"),
 	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
@@ -308,7 +308,7 @@ func TestDirectChargeConverters(t *testing.T) {
 		ID: "d1", Name: "n", Price: 100, ReturnURL: "https://e.com", Status: "processed",
 		ConfirmationURL: "https://c", CommissionPercent: 20, BuyerLicenseID: 7, CreatedAt: created, UpdatedAt: created.Add(time.Hour),
 	}}
-	m, diags := modelFromDirectCharge("livechat", types.BoolUnknown(), c)
+	m, diags := directChargeResourceModelFrom("livechat", types.BoolUnknown(), c)
 	if diags.HasError() || !m.AutoActivate.ValueBool() || m.Quantity.ValueInt64() != 2 || m.Status.ValueString() != "processed" ||
 		m.CheckoutURL.ValueString() != "https://www.livechat.com/marketplace/checkout/charge/d1/direct_charge" ||
 		m.UpdatedAt.ValueString() != "2026-11-17T11:00:00Z" || m.BuyerLicenseID.ValueInt64() != 7 {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -155,12 +154,8 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 }
 
 func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	res, secret, err := r.data.client.CreateInAppUpgrade(ctx, plan.AppID.ValueString(), inAppUpgradeCreateFrom(plan))
@@ -171,7 +166,7 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if res.Adopted {
 		addAdoptionWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, res.FailedWith)
 	}
-	state := modelFromInAppUpgrade(res.Object, types.StringValue(secret))
+	state := inAppUpgradeResourceModelFrom(res.Object, types.StringValue(secret))
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
@@ -184,12 +179,8 @@ var inAppUpgradeTarget = createTarget{
 }
 
 func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := r.data.client.GetInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
@@ -197,7 +188,7 @@ func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	// The platform never returns the secret: keep the one in state.
-	resp.Diagnostics.Append(resp.State.Set(ctx, modelFromInAppUpgrade(u, state.WebhookSecret))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, inAppUpgradeResourceModelFrom(u, state.WebhookSecret))...)
 }
 
 func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -235,7 +226,7 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 	if change.WebhookSecret != nil {
 		secret = types.StringValue(*change.WebhookSecret)
 	}
-	next := modelFromInAppUpgrade(u, secret)
+	next := inAppUpgradeResourceModelFrom(u, secret)
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &next)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -254,12 +245,8 @@ func keepPlannedUpgrade(diags *diag.Diagnostics, plan inAppUpgradeResourceModel,
 }
 
 func (r *inAppUpgradeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state inAppUpgradeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	err := r.data.client.DeleteInAppUpgrade(ctx, state.AppID.ValueString(), state.ID.ValueString())
@@ -287,10 +274,10 @@ func parseInAppUpgradeImportID(raw string) (string, string, error) {
 	return parts[0], parts[1], nil
 }
 
-// modelFromInAppUpgrade builds the state of an upgrade; secret comes from
+// inAppUpgradeResourceModelFrom builds the state of an upgrade; secret comes from
 // the create answer, the configuration or the prior state, because the
 // platform never returns it.
-func modelFromInAppUpgrade(u *client.InAppUpgrade, secret types.String) inAppUpgradeResourceModel {
+func inAppUpgradeResourceModelFrom(u *client.InAppUpgrade, secret types.String) inAppUpgradeResourceModel {
 	return inAppUpgradeResourceModel{
 		ID:            types.StringValue(u.ID),
 		AppID:         types.StringValue(u.AppID),
@@ -371,11 +358,11 @@ func (webhookURLValidator) ValidateString(_ context.Context, req validator.Strin
 
 // webhookURLProblem returns why raw is not an acceptable webhook URL, or "".
 func webhookURLProblem(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	u, ok := client.ParseAbsoluteHTTPURL(raw)
+	if !ok {
 		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", raw)
 	}
-	if u.Scheme == "http" && !client.IsLoopbackHost(u.Hostname()) {
+	if client.PlainHTTPOffLoopback(u) {
 		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", raw)
 	}
 	return ""

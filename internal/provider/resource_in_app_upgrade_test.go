@@ -412,24 +412,10 @@ func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 	})
 }
 
-// upgWords builds a regexp that matches the words across Terraform's line
-// wrapping; further parts may follow after any text.
-func upgWords(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, part := range parts {
-		ws := strings.Fields(part)
-		for j, w := range ws {
-			ws[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(ws, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
-}
-
 func TestAccInAppUpgradeResource_validation(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	step := func(attrs map[string]any, want ...string) tfresource.TestStep {
-		return tfresource.TestStep{Config: upgradeHCL(sbx, attrs), PlanOnly: true, ExpectError: upgWords(want...)}
+		return tfresource.TestStep{Config: upgradeHCL(sbx, attrs), PlanOnly: true, ExpectError: errorWords(want...)}
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -464,28 +450,28 @@ func TestAccInAppUpgradeResource_badImportID(t *testing.T) {
 				ResourceName:  upgradeAddr,
 				ImportState:   true,
 				ImportStateId: "stsmuqjb",
-				ExpectError:   upgWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "stsmuqjb"`),
+				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "stsmuqjb"`),
 			},
 			{
 				Config:        upgradeHCL(sbx, nil),
 				ResourceName:  upgradeAddr,
 				ImportState:   true,
 				ImportStateId: "sandbox-app/..",
-				ExpectError:   upgWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/..": ".." is not an ID`),
+				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/..": ".." is not an ID`),
 			},
 			{
 				Config:        upgradeHCL(sbx, nil),
 				ResourceName:  upgradeAddr,
 				ImportState:   true,
 				ImportStateId: "sandbox-app/stsm uqjb",
-				ExpectError:   upgWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/stsm uqjb": "stsm uqjb" contains whitespace`),
+				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/stsm uqjb": "stsm uqjb" contains whitespace`),
 			},
 			{
 				Config:        upgradeHCL(sbx, nil),
 				ResourceName:  upgradeAddr,
 				ImportState:   true,
 				ImportStateId: "sandbox-app/zzzzzzzz",
-				ExpectError:   upgWords(`Cannot import non-existent remote object`),
+				ExpectError:   errorWords(`Cannot import non-existent remote object`),
 			},
 		},
 	})
@@ -497,7 +483,7 @@ func TestAccInAppUpgradeResource_unknownApp(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: upgradeHCL(sbx, map[string]any{"app_id": "no-such-app"}),
-			ExpectError: upgWords("Unable to create in-app upgrade",
+			ExpectError: errorWords("Unable to create in-app upgrade",
 				`The LiveChat Developer Console API answered 404 Not Found: application "no-such-app" not found`),
 		}},
 	})
@@ -510,14 +496,14 @@ func TestInAppUpgradeConverters(t *testing.T) {
 		Type: "once", Price: 0, PaymentType: "account", Status: "some-future-status",
 		CreatedAt: created, UpdatedAt: created.Add(time.Hour),
 	}
-	m := modelFromInAppUpgrade(u, types.StringValue("s3cret"))
+	m := inAppUpgradeResourceModelFrom(u, types.StringValue("s3cret"))
 	if m.ID.ValueString() != "stsmuqjb" || m.AppID.ValueString() != "app" || m.Price.ValueInt64() != 0 ||
 		m.Type.ValueString() != "once" || m.PaymentType.ValueString() != "account" ||
 		m.Status.ValueString() != "some-future-status" || m.WebhookSecret.ValueString() != "s3cret" ||
 		m.CreatedAt.ValueString() != "2026-11-22T10:00:00Z" || m.UpdatedAt.ValueString() != "2026-11-22T11:00:00Z" {
-		t.Fatalf("modelFromInAppUpgrade: %+v", m)
+		t.Fatalf("inAppUpgradeResourceModelFrom: %+v", m)
 	}
-	if got := modelFromInAppUpgrade(u, types.StringNull()); !got.WebhookSecret.IsNull() {
+	if got := inAppUpgradeResourceModelFrom(u, types.StringNull()); !got.WebhookSecret.IsNull() {
 		t.Fatal("a null secret (after import) must stay null")
 	}
 
@@ -534,7 +520,7 @@ func TestInAppUpgradeConverters(t *testing.T) {
 	}
 
 	// Update: only what differs is sent.
-	state := modelFromInAppUpgrade(u, types.StringValue("old"))
+	state := inAppUpgradeResourceModelFrom(u, types.StringValue("old"))
 	plan := state
 	if up := inAppUpgradeUpdateFrom(plan, state); !up.IsEmpty() {
 		t.Fatalf("no change must send nothing: %+v", up)

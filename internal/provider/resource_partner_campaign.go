@@ -106,8 +106,8 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 					"or `partner_program` (recruiting partners). Changing it replaces the campaign.",
 				Optional:      true,
 				Computed:      true,
-				Default:       stringdefault.StaticString(client.CampaignProductLiveChat),
-				Validators:    []validator.String{stringvalidator.OneOf(client.CampaignProductLiveChat, client.CampaignProductChatBot, client.CampaignProductHelpDesk, client.CampaignProductPartnerProgram)},
+				Default:       stringdefault.StaticString(client.ProductLiveChat),
+				Validators:    []validator.String{stringvalidator.OneOf(client.CampaignProducts()...)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"trial_duration": schema.Int64Attribute{
@@ -157,12 +157,8 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 }
 
 func (r *partnerCampaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan partnerCampaignModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[partnerCampaignModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	c := r.data.client
@@ -244,12 +240,8 @@ func campaignConflictDetail(name, slug string, err error) string {
 }
 
 func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerCampaignModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerCampaignModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	imported := false
@@ -335,12 +327,8 @@ func (r *partnerCampaignResource) Update(_ context.Context, _ resource.UpdateReq
 }
 
 func (r *partnerCampaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerCampaignModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerCampaignModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	c := r.data.client
@@ -412,7 +400,7 @@ func campaignRequestFrom(m partnerCampaignModel) client.CampaignCreate {
 		TrialDuration: m.TrialDuration.ValueInt64(),
 	}
 	if in.Product == "" {
-		in.Product = client.CampaignProductLiveChat
+		in.Product = client.ProductLiveChat
 	}
 	if !m.CouponID.IsNull() && !m.CouponID.IsUnknown() {
 		in.CouponID = m.CouponID.ValueInt64()

@@ -30,10 +30,6 @@ var (
 
 var licenseIDRE = regexp.MustCompile(`^[0-9]+$`)
 
-// subscriptionProducts are the products a client license (and so its
-// subscription) can be of.
-var subscriptionProducts = []string{"livechat", "chatbot", "helpdesk"}
-
 // NewPartnerSubscriptionResource returns the livechat_partner_subscription resource.
 func NewPartnerSubscriptionResource() resource.Resource { return &partnerSubscriptionResource{} }
 
@@ -78,7 +74,7 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 			"product": schema.StringAttribute{
 				MarkdownDescription: "The license's product: `livechat`, `chatbot` or `helpdesk`. Changing it replaces the subscription.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(subscriptionProducts...)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.LicenseProducts()...)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"license_id": schema.StringAttribute{
@@ -200,12 +196,8 @@ var partnerSubscriptionTarget = createTarget{
 }
 
 func (r *partnerSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerSubscriptionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerSubscriptionModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, lic := state.Product.ValueString(), state.LicenseID.ValueString()
@@ -287,12 +279,8 @@ func (r *partnerSubscriptionResource) Update(ctx context.Context, req resource.U
 }
 
 func (r *partnerSubscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state partnerSubscriptionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[partnerSubscriptionModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, lic := state.Product.ValueString(), state.LicenseID.ValueString()
@@ -379,7 +367,7 @@ func parseSubscriptionImportID(id string) (product, lic string, err error) {
 		return "", "", fmt.Errorf("expected <product>/<license_id> such as livechat/104130623, got %q: %s", id, problem)
 	}
 	product, lic = parts[0], parts[1]
-	if !slices.Contains(subscriptionProducts, product) {
+	if !slices.Contains(client.LicenseProducts(), product) {
 		return "", "", fmt.Errorf("expected <product>/<license_id> with product livechat, chatbot or helpdesk, got product %q in %q", product, id)
 	}
 	if !licenseIDRE.MatchString(lic) {

@@ -39,7 +39,8 @@ type recurrentChargeResource struct {
 // recurrentChargeResourceModel is the data sources' model of a recurrent
 // charge and the resource-only auto_activate and deletion_protection.
 type recurrentChargeResourceModel struct {
-	recurrentChargeDataModel
+	chargeModel
+	recurrentChargeFields
 	AutoActivate       types.Bool `tfsdk:"auto_activate"`
 	DeletionProtection types.Bool `tfsdk:"deletion_protection"`
 }
@@ -50,8 +51,17 @@ func (r *recurrentChargeResource) Metadata(_ context.Context, req resource.Metad
 
 func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replaceInt := []planmodifier.Int64{int64planmodifier.RequiresReplace()}
-	attrs := chargeResourceAttributes(chargeWords{
-		kind: client.ChargeTypeRecurrent, replaced: "replaces the charge", nameExample: "Chat Transcripts Pro", priceUnit: "period",
+	attrs := chargeResourceAttributes(chargeDescriptions{
+		product: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`. " +
+			"A charge keeps the product it was created for when the provider's default changes; setting " +
+			"another value here replaces the charge.",
+		name:  "The name the buyer sees, such as `Chat Transcripts Pro`. Changing it replaces the charge.",
+		price: "The price of one period in **cents** (`1900` is $19.00), at least `1`. Changing it replaces the charge.",
+		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
+			"Changing it replaces the charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it replaces the charge.",
+		checkoutURL: "The Marketplace checkout link for this charge " +
+			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/recurrent_charge`).",
 	})
 	attrs["external_id"] = schema.StringAttribute{
 		MarkdownDescription: "Your own reference for the charge, stored by the platform. Changing it replaces the charge.",
@@ -141,12 +151,8 @@ func deletionProtectionAttribute() schema.BoolAttribute {
 }
 
 func (r *recurrentChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var plan recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product := r.data.productOr(plan.Product)
@@ -155,7 +161,7 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 		addCreateError(&resp.Diagnostics, recurrentChargeTarget, err)
 		return
 	}
-	state, diags := modelFromRecurrentCharge(product, plan, res.Object)
+	state, diags := recurrentChargeResourceModelFrom(product, plan, res.Object)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedRecurrentCharge(&resp.Diagnostics, plan, &state)
 	// The charge exists now: record it even if a conversion step complained.
@@ -185,12 +191,8 @@ var recurrentChargeTarget = createTarget{
 }
 
 func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, id := state.Product.ValueString(), state.ID.ValueString()
@@ -206,7 +208,7 @@ func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadReq
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	next, diags := modelFromRecurrentCharge(product, state, charge)
+	next, diags := recurrentChargeResourceModelFrom(product, state, charge)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -234,7 +236,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 		addAPIError(&resp.Diagnostics, "Unable to activate recurrent charge", err)
 		return
 	}
-	next, diags := modelFromRecurrentCharge(product, plan, charge)
+	next, diags := recurrentChargeResourceModelFrom(product, plan, charge)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedRecurrentCharge(&resp.Diagnostics, plan, &next)
 	if charge.Status == client.ChargeFrozen {
@@ -246,12 +248,8 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireClient(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state recurrentChargeResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	product, id := state.Product.ValueString(), state.ID.ValueString()
@@ -316,7 +314,7 @@ func guardRecurrentChargeEnd(ctx context.Context, req resource.ModifyPlanRequest
 			"buyer must accept before paying again"
 	}
 	paying := fmt.Sprintf("Recurrent charge %s (%q) is %s: the buyer pays %s. This plan %s.",
-		id, prior.Name.ValueString(), status, recurrentChargeTerms(prior.recurrentChargeDataModel), outcome)
+		id, prior.Name.ValueString(), status, recurrentChargeTerms(prior.chargeModel, prior.recurrentChargeFields), outcome)
 	if prior.DeletionProtection.ValueBool() {
 		resp.Diagnostics.AddError(fmt.Sprintf("Recurrent charge %s is protected by deletion_protection", id),
 			paying+" Its deletion_protection is true in the state, so Terraform refuses the plan. To go ahead, "+
@@ -336,7 +334,7 @@ func recurrentChargePayment(ctx context.Context, state tfsdk.State) (string, dia
 	if diags.HasError() {
 		return "", diags
 	}
-	terms := recurrentChargeTerms(m.recurrentChargeDataModel)
+	terms := recurrentChargeTerms(m.chargeModel, m.recurrentChargeFields)
 	if days := m.TrialDays.ValueInt64(); days > 0 && m.Status.ValueString() == client.ChargeAccepted {
 		terms += fmt.Sprintf(", the first payment after a %d-day free trial", days)
 	}
@@ -345,9 +343,9 @@ func recurrentChargePayment(ctx context.Context, state tfsdk.State) (string, dia
 
 // recurrentChargeTerms are a charge's price and period: "1900 cents
 // ($19.00) per 1 month(s)".
-func recurrentChargeTerms(m recurrentChargeDataModel) string {
-	terms := fmt.Sprintf("%s per %d month(s)", centsAndDollars(m.Price.ValueInt64()), m.Months.ValueInt64())
-	if m.PerAccount.ValueBool() {
+func recurrentChargeTerms(c chargeModel, r recurrentChargeFields) string {
+	terms := fmt.Sprintf("%s per %d month(s)", centsAndDollars(c.Price.ValueInt64()), r.Months.ValueInt64())
+	if c.PerAccount.ValueBool() {
 		terms += " for each of the buyer's agent accounts (per_account)"
 	}
 	return terms
@@ -383,17 +381,21 @@ func recurrentChargeRequestFrom(m recurrentChargeResourceModel) client.Recurrent
 	}
 }
 
-// modelFromRecurrentCharge converts a platform charge into state. product
-// and the Terraform settings (auto_activate, deletion_protection) are not
-// part of the platform's object: they come from settings, the plan or the
-// prior state.
-func modelFromRecurrentCharge(product string, settings recurrentChargeResourceModel, c *client.RecurrentCharge) (recurrentChargeResourceModel, diag.Diagnostics) {
-	data, diags := recurrentChargeDataFrom(product, c)
+// recurrentChargeResourceModelFrom converts a platform charge into state.
+// product and the Terraform settings (auto_activate, deletion_protection)
+// are not part of the platform's object: they come from settings, the plan
+// or the prior state.
+func recurrentChargeResourceModelFrom(product string, settings recurrentChargeResourceModel, c *client.RecurrentCharge) (recurrentChargeResourceModel, diag.Diagnostics) {
+	common, diags := chargeModelFrom(product, client.ChargeTypeRecurrent, &c.ChargeCommon)
 	protection := settings.DeletionProtection
 	if protection.IsNull() || protection.IsUnknown() {
 		// A state written before the attribute existed is unprotected.
 		protection = types.BoolValue(false)
 	}
-	return recurrentChargeResourceModel{recurrentChargeDataModel: data, AutoActivate: autoActivateOrDefault(settings.AutoActivate),
-		DeletionProtection: protection}, diags
+	return recurrentChargeResourceModel{
+		chargeModel:           common,
+		recurrentChargeFields: recurrentChargeFieldsFrom(c),
+		AutoActivate:          autoActivateOrDefault(settings.AutoActivate),
+		DeletionProtection:    protection,
+	}, diags
 }

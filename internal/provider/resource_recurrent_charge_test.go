@@ -405,7 +405,7 @@ func TestAccRecurrentChargeResource_helpdesk(t *testing.T) {
 				ImportStateIdFunc: func(*terraform.State) (string, error) {
 					return "livechat/" + id, nil
 				},
-				ExpectError: words("Cannot import non-existent remote object"),
+				ExpectError: errorWords("Cannot import non-existent remote object"),
 			},
 		},
 	})
@@ -537,7 +537,7 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		ReturnURL: "http://localhost", Status: "active", ConfirmationURL: "https://billing.text.com/?id=1",
 		CommissionPercent: 20, BuyerLicenseID: 100006625, CreatedAt: created, UpdatedAt: created,
 	}}
-	m, diags := modelFromRecurrentCharge("helpdesk", recurrentChargeResourceModel{}, c)
+	m, diags := recurrentChargeResourceModelFrom("helpdesk", recurrentChargeResourceModel{}, c)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -557,11 +557,11 @@ func TestRecurrentChargeConverters(t *testing.T) {
 		t.Fatalf("timestamps %v %v %v %v", m.TrialEndsAt, m.CancelledAt, m.CurrentChargeAt, m.CreatedAt)
 	}
 	settings := recurrentChargeResourceModel{AutoActivate: types.BoolValue(false), DeletionProtection: types.BoolValue(true)}
-	if m2, _ := modelFromRecurrentCharge("livechat", settings, c); m2.AutoActivate.ValueBool() || !m2.DeletionProtection.ValueBool() {
+	if m2, _ := recurrentChargeResourceModelFrom("livechat", settings, c); m2.AutoActivate.ValueBool() || !m2.DeletionProtection.ValueBool() {
 		t.Fatal("auto_activate false or deletion_protection true was not kept")
 	}
 	c.ExternalID = "ext"
-	if m3, _ := modelFromRecurrentCharge("livechat", recurrentChargeResourceModel{AutoActivate: types.BoolValue(true)}, c); m3.ExternalID.ValueString() != "ext" {
+	if m3, _ := recurrentChargeResourceModelFrom("livechat", recurrentChargeResourceModel{AutoActivate: types.BoolValue(true)}, c); m3.ExternalID.ValueString() != "ext" {
 		t.Fatal("external_id lost")
 	}
 
@@ -733,7 +733,7 @@ func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: rcConfig(sbx, rcBasic),
-			ExpectError: expectWords("The", "recurrent", "charge", "may", "have", "been", "created", "does", "not", "tell",
+			ExpectError: errorWords("The", "recurrent", "charge", "may", "have", "been", "created", "does", "not", "tell",
 				"whether", "the", "platform", "created", "the", "recurrent", "charge,", "and", "the", "platform", "offers", "no",
 				"way", "to", "look", "for", "it.", "It", "may", "exist", "without", "being", "in", "the", "Terraform", "state",
 				"terraform", "import", "livechat_recurrent_charge.<name>", "<product>/<id>"),

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -12,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
 // Schema pieces shared by several resources: attribute builders and
@@ -71,8 +72,7 @@ func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.Strin
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+	if _, ok := client.ParseAbsoluteHTTPURL(raw); !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), raw))
 	}

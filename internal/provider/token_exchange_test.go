@@ -47,7 +47,7 @@ func (s *testSandbox) sandboxStat(t *testing.T, route string) int64 {
 // apply included, costs one exchange.
 func TestAccAccessTokenEphemeral_rotatingRefreshToken(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{RotateRefreshTokens: true})
-	balance := sbx.LedgerBalance()
+	balance := seedLedgerBalance
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: echoFactories(),

@@ -293,11 +293,18 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 	if writePartnerResult(w, err) {
 		return
 	}
-	var discount any
+	answer := campaignFields(c)
+	// The create answer says null for a campaign without a discount.
+	answer["discount"] = nil
 	if c.Discount != "" {
-		discount = c.Discount
+		answer["discount"] = c.Discount
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{
+	writeJSON(w, http.StatusCreated, answer)
+}
+
+// campaignFields are the fields the create answer and the list share.
+func campaignFields(c campaign) map[string]any {
+	return map[string]any{
 		"product":            c.Product,
 		"name":               c.Name,
 		"slug":               c.Slug,
@@ -305,8 +312,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 		"short_url":          c.ShortURL,
 		"creation_timestamp": partnerTime(c.CreatedAt),
 		"trial_duration":     c.TrialDuration,
-		"discount":           discount,
-	})
+	}
 }
 
 // campaignsOldestFirst returns every campaign in creation order.
@@ -330,16 +336,8 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
 		if c.Active != (state == "active") {
 			continue
 		}
-		item := map[string]any{
-			"active":             c.Active,
-			"product":            c.Product,
-			"name":               c.Name,
-			"slug":               c.Slug,
-			"url":                c.URL,
-			"short_url":          c.ShortURL,
-			"creation_timestamp": partnerTime(c.CreatedAt),
-			"trial_duration":     c.TrialDuration,
-		}
+		item := campaignFields(c)
+		item["active"] = c.Active
 		// The platform leaves discount out when the campaign has none.
 		if c.Discount != "" {
 			item["discount"] = c.Discount
@@ -387,79 +385,96 @@ func (f campaignFilter) match(c campaign) bool {
 }
 
 func (s *Server) searchCampaigns(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	bad := func(format string, args ...any) {
-		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", fmt.Sprintf(format, args...))
-	}
 	page, ok := pageParam(w, r, famPartners)
 	if !ok {
 		return
 	}
-	state := q.Get("state")
-	if state != "active" && state != "archived" {
-		bad("state is required: active or archived, got %q", state)
+	search, problem := readCampaignSearch(r.URL.Query())
+	if problem != "" {
+		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", problem)
 		return
 	}
-	product := q.Get("product")
-	if product != "" && product != "all" {
-		if _, ok := campaignProducts[product]; !ok {
-			bad("product must be one of livechat, chatbot, helpdesk, partner_program, all; got %q", product)
-			return
+	matched := s.matchCampaigns(search)
+	results := []map[string]any{}
+	for _, c := range pageOf(matched, page, campaignSearchPageSize) {
+		results = append(results, campaignSearchResult(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results, "total": len(matched), "limit": campaignSearchPageSize})
+}
+
+// campaignSearch is the checked query of a campaign search.
+type campaignSearch struct {
+	state, product, order string
+	filters               []campaignFilter
+}
+
+// readCampaignSearch checks the search's query, or says why it is bad.
+func readCampaignSearch(q url.Values) (campaignSearch, string) {
+	in := campaignSearch{state: q.Get("state"), product: q.Get("product"), order: q.Get("sort_order")}
+	if in.state != "active" && in.state != "archived" {
+		return in, fmt.Sprintf("state is required: active or archived, got %q", in.state)
+	}
+	if in.product != "" && in.product != "all" {
+		if _, ok := campaignProducts[in.product]; !ok {
+			return in, fmt.Sprintf("product must be one of livechat, chatbot, helpdesk, partner_program, all; got %q", in.product)
 		}
 	}
 	filters, err := parseCampaignFilters(q.Get("filters"))
 	if err != nil {
-		bad("%v", err)
-		return
+		return in, err.Error()
 	}
+	in.filters = filters
 	if sb := q.Get("sort_by"); sb != "" && sb != "creation_timestamp" {
-		bad("sort_by must be creation_timestamp, got %q", sb)
-		return
+		return in, fmt.Sprintf("sort_by must be creation_timestamp, got %q", sb)
 	}
-	order := q.Get("sort_order")
-	if order != "" && order != "asc" && order != "desc" {
-		bad("sort_order must be asc or desc, got %q", order)
-		return
+	if in.order != "" && in.order != "asc" && in.order != "desc" {
+		return in, fmt.Sprintf("sort_order must be asc or desc, got %q", in.order)
 	}
+	return in, ""
+}
 
+// matchCampaigns lists the campaigns the search finds, newest first unless
+// it asks for ascending order.
+func (s *Server) matchCampaigns(in campaignSearch) []campaign {
 	var matched []campaign
 	for _, c := range s.campaignsOldestFirst() {
-		if c.Active != (state == "active") {
+		if c.Active != (in.state == "active") {
 			continue
 		}
-		if product != "" && product != "all" && c.Product != product {
+		if in.product != "" && in.product != "all" && c.Product != in.product {
 			continue
 		}
 		keep := true
-		for _, f := range filters {
+		for _, f := range in.filters {
 			keep = keep && f.match(c)
 		}
 		if keep {
 			matched = append(matched, c)
 		}
 	}
-	if order != "asc" {
+	if in.order != "asc" {
 		sort.SliceStable(matched, func(i, j int) bool { return matched[i].ID > matched[j].ID })
 	}
-	results := []map[string]any{}
-	for _, c := range pageOf(matched, page, campaignSearchPageSize) {
-		var offer any
-		if c.Discount != "" {
-			offer = c.Discount
-		}
-		results = append(results, map[string]any{
-			"id":               c.ID,
-			"name":             c.Name,
-			"product":          c.Product,
-			"created_at":       partnerTime(c.CreatedAt),
-			"landing_page_url": c.LandingPage,
-			"slug":             c.Slug,
-			"is_default":       false,
-			"region":           "dal",
-			"offer":            offer,
-		})
+	return matched
+}
+
+// campaignSearchResult is one campaign as the search shows it.
+func campaignSearchResult(c campaign) map[string]any {
+	var offer any
+	if c.Discount != "" {
+		offer = c.Discount
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": results, "total": len(matched), "limit": campaignSearchPageSize})
+	return map[string]any{
+		"id":               c.ID,
+		"name":             c.Name,
+		"product":          c.Product,
+		"created_at":       partnerTime(c.CreatedAt),
+		"landing_page_url": c.LandingPage,
+		"slug":             c.Slug,
+		"is_default":       false,
+		"region":           "dal",
+		"offer":            offer,
+	}
 }
 
 // campaignIDParam reads the numeric {id} path value.

@@ -81,66 +81,80 @@ func (s *Server) advanceLocked(x *tx, d time.Duration) int {
 
 	events := 0
 	for {
-		var (
-			at        time.Time
-			recurrent *recurrentCharge
-			direct    *directCharge
-		)
-		consider := func(t time.Time) bool {
-			if t.After(target) {
-				return false
-			}
-			if recurrent == nil && direct == nil || t.Before(at) {
-				at = t
-				return true
-			}
-			return false
-		}
-		for c := range s.st.recurrent.newestFirstEach {
-			switch {
-			case c.Status == statusActive && c.NextChargeAt != nil:
-				if consider(*c.NextChargeAt) {
-					c := c
-					recurrent, direct = &c, nil
-				}
-			case c.Status == statusPastDue && c.InvoicedAt != nil:
-				if consider(c.InvoicedAt.Add(settleDelay)) {
-					c := c
-					recurrent, direct = &c, nil
-				}
-			}
-		}
-		for c := range s.st.direct.newestFirstEach {
-			if c.Status == statusProcessed && c.ProcessedAt != nil && consider(c.ProcessedAt.Add(settleDelay)) {
-				c := c
-				recurrent, direct = nil, &c
-			}
-		}
-		switch {
-		case recurrent != nil && recurrent.Status == statusActive:
-			c := *recurrent
-			c.Status = statusPastDue
-			c.InvoicedAt = timePtr(at)
-			c.UpdatedAt = at
-			s.st.recurrent.put(x, c.ID, c)
-		case recurrent != nil:
-			// The invoice was issued for the period starting at its due
-			// date, so the next period counts from there, not from the
-			// collection.
-			c := *recurrent
-			due := *c.InvoicedAt
-			c = s.collectRecurrentLocked(x, c, at)
-			if c.Status == statusActive {
-				c.CurrentChargeAt = timePtr(due)
-				c.NextChargeAt = timePtr(due.AddDate(0, int(c.Months), 0))
-				s.st.recurrent.put(x, c.ID, c)
-			}
-		case direct != nil:
-			s.settleDirectLocked(x, *direct, at)
-		default:
+		ev, ok := s.nextChargeEventLocked(target)
+		if !ok {
 			return events
 		}
+		s.applyChargeEventLocked(x, ev)
 		events++
+	}
+}
+
+// chargeEvent is one charge's next event: a recurrent charge's invoice or
+// collection, or a direct charge's settlement.
+type chargeEvent struct {
+	at        time.Time
+	recurrent *recurrentCharge
+	direct    *directCharge
+}
+
+// nextChargeEventLocked finds the earliest event due by target.
+func (s *Server) nextChargeEventLocked(target time.Time) (chargeEvent, bool) {
+	var ev chargeEvent
+	found := false
+	consider := func(t time.Time) bool {
+		if t.After(target) || (found && !t.Before(ev.at)) {
+			return false
+		}
+		ev.at, found = t, true
+		return true
+	}
+	for c := range s.st.recurrent.newestFirstEach {
+		switch {
+		case c.Status == statusActive && c.NextChargeAt != nil:
+			if consider(*c.NextChargeAt) {
+				c := c
+				ev.recurrent, ev.direct = &c, nil
+			}
+		case c.Status == statusPastDue && c.InvoicedAt != nil:
+			if consider(c.InvoicedAt.Add(settleDelay)) {
+				c := c
+				ev.recurrent, ev.direct = &c, nil
+			}
+		}
+	}
+	for c := range s.st.direct.newestFirstEach {
+		if c.Status == statusProcessed && c.ProcessedAt != nil && consider(c.ProcessedAt.Add(settleDelay)) {
+			c := c
+			ev.recurrent, ev.direct = nil, &c
+		}
+	}
+	return ev, found
+}
+
+// applyChargeEventLocked invoices, collects or settles the event's charge.
+func (s *Server) applyChargeEventLocked(x *tx, ev chargeEvent) {
+	switch {
+	case ev.recurrent != nil && ev.recurrent.Status == statusActive:
+		c := *ev.recurrent
+		c.Status = statusPastDue
+		c.InvoicedAt = timePtr(ev.at)
+		c.UpdatedAt = ev.at
+		s.st.recurrent.put(x, c.ID, c)
+	case ev.recurrent != nil:
+		// The invoice was issued for the period starting at its due
+		// date, so the next period counts from there, not from the
+		// collection.
+		c := *ev.recurrent
+		due := *c.InvoicedAt
+		c = s.collectRecurrentLocked(x, c, ev.at)
+		if c.Status == statusActive {
+			c.CurrentChargeAt = timePtr(due)
+			c.NextChargeAt = timePtr(due.AddDate(0, int(c.Months), 0))
+			s.st.recurrent.put(x, c.ID, c)
+		}
+	case ev.direct != nil:
+		s.settleDirectLocked(x, *ev.direct, ev.at)
 	}
 }
 

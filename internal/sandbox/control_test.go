@@ -203,7 +203,7 @@ func TestControl_Reset(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(body, `"status":"reset"`) {
 		t.Fatalf("reset = %d %s", st, body)
 	}
-	if got, want := s.LedgerBalance(), infraSeedBalance(); got != want {
+	if got, want := s.LedgerBalance(), seedLedgerBalance; got != want {
 		t.Errorf("balance after reset = %d, want %d", got, want)
 	}
 	got := infraState(s)

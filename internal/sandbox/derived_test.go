@@ -32,7 +32,7 @@ func TestTable_DerivedFollowsChanges(t *testing.T) {
 	if err := s.resetState(); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.LedgerBalance(); got != infraSeedBalance() {
-		t.Errorf("after reset: %d, want the seed's %d", got, infraSeedBalance())
+	if got := s.LedgerBalance(); got != seedLedgerBalance {
+		t.Errorf("after reset: %d, want the seed's %d", got, seedLedgerBalance)
 	}
 }

@@ -134,9 +134,3 @@ func dollarsNumber(cents int64) json.Number {
 	}
 	return json.Number(s)
 }
-
-// PartnerBalanceCents returns the seeded balance figures in cents (for tests).
-func (s *Server) PartnerBalanceCents() (pending, withdrawn, available, total int64) {
-	e := s.earningsSnapshot()
-	return e.Pending, e.Withdrawn, e.Available, e.total()
-}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,34 +72,40 @@ type faultRuleBody struct {
 
 var faultMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 
+// faultRoute checks a rule's route and writes it as "*" or "<METHOD> <path
+// prefix>" with the method in capitals.
+func faultRoute(given *string) (string, error) {
+	if given == nil || strings.TrimSpace(*given) == "" {
+		return "", errors.New(`route is required: "*" or "<METHOD> <path prefix>" such as "POST /v3/recurrent_charge"`)
+	}
+	route := strings.TrimSpace(*given)
+	if route == "*" {
+		return route, nil
+	}
+	method, prefix, _ := strings.Cut(route, " ")
+	method = strings.ToUpper(method)
+	prefix = strings.TrimSpace(prefix)
+	if !slices.Contains(faultMethods, method) {
+		return "", fmt.Errorf(`route must be "*" or start with a method (%s), got %q`, strings.Join(faultMethods, ", "), route)
+	}
+	if prefix == "" {
+		prefix = "/"
+	}
+	if !strings.HasPrefix(prefix, "/") {
+		return "", fmt.Errorf(`route's path prefix must start with "/", got %q`, route)
+	}
+	if strings.HasPrefix(prefix, "/_sandbox") {
+		return "", fmt.Errorf("route must not target the control API (/_sandbox/), got %q", route)
+	}
+	return method + " " + prefix, nil
+}
+
 // ruleFrom validates a body; the error names the field and the rule.
 func ruleFrom(b faultRuleBody) (faultRule, error) {
 	var r faultRule
-	if b.Route == nil || strings.TrimSpace(*b.Route) == "" {
-		return r, errors.New(`route is required: "*" or "<METHOD> <path prefix>" such as "POST /v3/recurrent_charge"`)
-	}
-	route := strings.TrimSpace(*b.Route)
-	if route != "*" {
-		method, prefix, _ := strings.Cut(route, " ")
-		method = strings.ToUpper(method)
-		prefix = strings.TrimSpace(prefix)
-		known := false
-		for _, m := range faultMethods {
-			known = known || m == method
-		}
-		if !known {
-			return r, fmt.Errorf(`route must be "*" or start with a method (%s), got %q`, strings.Join(faultMethods, ", "), route)
-		}
-		if prefix == "" {
-			prefix = "/"
-		}
-		if !strings.HasPrefix(prefix, "/") {
-			return r, fmt.Errorf(`route's path prefix must start with "/", got %q`, route)
-		}
-		if strings.HasPrefix(prefix, "/_sandbox") {
-			return r, fmt.Errorf("route must not target the control API (/_sandbox/), got %q", route)
-		}
-		route = method + " " + prefix
+	route, err := faultRoute(b.Route)
+	if err != nil {
+		return r, err
 	}
 	r.Route = route
 	if b.LatencyMS != nil {

@@ -13,10 +13,9 @@ import (
 	"time"
 )
 
-func infraSeedBalance() int64 {
-	s, _ := New(Options{})
-	return s.LedgerBalance()
-}
+// seedLedgerBalance is the balance of the seed ledger (API.md §5), the sum
+// of its entries: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+const seedLedgerBalance int64 = 26400
 
 func TestJournal_RestartLoadsState(t *testing.T) {
 	path := infraDataPath(t)
@@ -39,7 +38,7 @@ func TestJournal_RestartLoadsState(t *testing.T) {
 
 	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
-	if got, wantBal := s2.LedgerBalance(), infraSeedBalance()+2000; got != wantBal {
+	if got, wantBal := s2.LedgerBalance(), seedLedgerBalance+2000; got != wantBal {
 		t.Errorf("balance after restart = %d, want %d", got, wantBal)
 	}
 	hs2 := serveLoopback(t, s2)
@@ -51,7 +50,7 @@ func TestJournal_RestartLoadsState(t *testing.T) {
 func TestJournal_NewFileIsSeeded(t *testing.T) {
 	path := infraDataPath(t)
 	s := startServer(t, path, Options{})
-	if got, want := s.LedgerBalance(), infraSeedBalance(); got != want {
+	if got, want := s.LedgerBalance(), seedLedgerBalance; got != want {
 		t.Errorf("balance = %d, want the seed's %d", got, want)
 	}
 	want := infraState(s)
@@ -192,7 +191,7 @@ func TestJournal_GroupCommit(t *testing.T) {
 	if got := s.journal.syncs.Load() - syncsBefore; got != 2 {
 		t.Errorf("10 updates took %d fsyncs, want 2 (one held, then one for the 9 that queued meanwhile)", got)
 	}
-	if got, want := s.LedgerBalance(), infraSeedBalance()+10; got != want {
+	if got, want := s.LedgerBalance(), seedLedgerBalance+10; got != want {
 		t.Errorf("balance = %d, want %d", got, want)
 	}
 }
@@ -235,7 +234,7 @@ func TestJournal_ReadWaitsForDurability(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := <-read
-	if want := fmt.Sprintf(`{"balance":%d}`, infraSeedBalance()+4200); a.status != 200 || strings.TrimSpace(a.body) != want {
+	if want := fmt.Sprintf(`{"balance":%d}`, seedLedgerBalance+4200); a.status != 200 || strings.TrimSpace(a.body) != want {
 		t.Errorf("read = %d %s, want 200 %s", a.status, a.body, want)
 	}
 }
@@ -284,7 +283,7 @@ func TestJournal_WriteFailureFailsRequests(t *testing.T) {
 	s.Close()
 	// The restart replays what reached the disk: the seed.
 	s2 := startServer(t, path, Options{})
-	if got, want := s2.LedgerBalance(), infraSeedBalance(); got != want {
+	if got, want := s2.LedgerBalance(), seedLedgerBalance; got != want {
 		t.Errorf("balance after restart = %d, want %d", got, want)
 	}
 }
@@ -312,7 +311,7 @@ func TestJournal_ResetRewritesFile(t *testing.T) {
 	}
 	s2 := startServer(t, path, Options{})
 	infraSameState(t, want, infraState(s2))
-	if got, want := s2.LedgerBalance(), infraSeedBalance()+7; got != want {
+	if got, want := s2.LedgerBalance(), seedLedgerBalance+7; got != want {
 		t.Errorf("balance after reset and restart = %d, want %d", got, want)
 	}
 }

@@ -172,31 +172,9 @@ func (s *Server) createLicense(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return partnerErrorf(http.StatusNotFound, "organization %s not found", orgID)
 		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(req.ClientName)); n < clientNameMin {
-			return partnerErrorf(http.StatusBadRequest, "client_name must be at least %d characters, got %d", clientNameMin, n)
-		}
-		if !strings.EqualFold(req.ClientEmail, org.OwnerEmail) {
-			return partnerErrorf(http.StatusBadRequest, "client_email must be the email of the organization's owner (%s), got %q", org.OwnerEmail, req.ClientEmail)
-		}
-		if req.PaymentOrigin != "client" && req.PaymentOrigin != "partner" {
-			return partnerErrorf(http.StatusBadRequest, "payment_origin must be client or partner, got %q", req.PaymentOrigin)
-		}
-		trial := licenseTrialDefault
-		if req.TrialDuration != nil {
-			trial = *req.TrialDuration
-			if trial < licenseTrialMin || trial > licenseTrialMax {
-				return partnerErrorf(http.StatusBadRequest, "trial_duration must be between %d and %d, got %d", licenseTrialMin, licenseTrialMax, trial)
-			}
-		}
-		if req.CouponID != 0 {
-			if _, err := s.couponForProductLocked(req.CouponID, product); err != nil {
-				return err
-			}
-		}
-		for _, e := range s.st.licenses.rows {
-			if e.V.Product == product && strings.EqualFold(e.V.ClientEmail, req.ClientEmail) {
-				return partnerErrorf(http.StatusConflict, "%s already has a %s license (%s)", req.ClientEmail, product, e.V.License)
-			}
+		trial, err := s.checkLicenseRequestLocked(org, product, req)
+		if err != nil {
+			return err
 		}
 		now := s.now()
 		l = license{
@@ -231,6 +209,38 @@ func (s *Server) createLicense(w http.ResponseWriter, r *http.Request) {
 		"payment_origin":     l.PaymentOrigin,
 		"status":             "trial",
 	})
+}
+
+// checkLicenseRequestLocked applies the platform's rules to a new license
+// and returns its trial length in days. The caller holds the state lock.
+func (s *Server) checkLicenseRequestLocked(org organization, product string, req licenseRequest) (int, error) {
+	if n := utf8.RuneCountInString(strings.TrimSpace(req.ClientName)); n < clientNameMin {
+		return 0, partnerErrorf(http.StatusBadRequest, "client_name must be at least %d characters, got %d", clientNameMin, n)
+	}
+	if !strings.EqualFold(req.ClientEmail, org.OwnerEmail) {
+		return 0, partnerErrorf(http.StatusBadRequest, "client_email must be the email of the organization's owner (%s), got %q", org.OwnerEmail, req.ClientEmail)
+	}
+	if req.PaymentOrigin != "client" && req.PaymentOrigin != "partner" {
+		return 0, partnerErrorf(http.StatusBadRequest, "payment_origin must be client or partner, got %q", req.PaymentOrigin)
+	}
+	trial := licenseTrialDefault
+	if req.TrialDuration != nil {
+		trial = *req.TrialDuration
+		if trial < licenseTrialMin || trial > licenseTrialMax {
+			return 0, partnerErrorf(http.StatusBadRequest, "trial_duration must be between %d and %d, got %d", licenseTrialMin, licenseTrialMax, trial)
+		}
+	}
+	if req.CouponID != 0 {
+		if _, err := s.couponForProductLocked(req.CouponID, product); err != nil {
+			return 0, err
+		}
+	}
+	for _, e := range s.st.licenses.rows {
+		if e.V.Product == product && strings.EqualFold(e.V.ClientEmail, req.ClientEmail) {
+			return 0, partnerErrorf(http.StatusConflict, "%s already has a %s license (%s)", req.ClientEmail, product, e.V.License)
+		}
+	}
+	return trial, nil
 }
 
 // licensePath reads and checks {product}/{license}.

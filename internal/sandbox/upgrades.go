@@ -467,59 +467,18 @@ func (s *Server) checkUpgradeAction(u inAppUpgrade, action, org, license string,
 func (s *Server) upgradeAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		var in upgradeActionInput
-		if err := decodeJSON(r, &in); err != nil {
-			writeError(w, famControl, http.StatusBadRequest, "invalid_request", err.Error())
+		act, ok := readCustomerAction(w, r, action)
+		if !ok {
 			return
 		}
-		license, licErr := licenseString(in.License)
-		var errs []string
-		if strings.TrimSpace(in.Organization) == "" {
-			errs = append(errs, "organization is required")
-		}
-		if licErr != "" {
-			errs = append(errs, licErr)
-		}
-		qty := int64(1)
-		if in.Quantity != nil {
-			qty = *in.Quantity
-			if qty < 1 {
-				errs = append(errs, fmt.Sprintf("quantity must be at least 1, got %d", qty))
-			}
-		}
-		if len(errs) > 0 {
-			writeError(w, famControl, http.StatusBadRequest, "validation_error", strings.Join(errs, "; "))
+		u, secret, ok := s.upgradeForAction(w, id, act)
+		if !ok {
 			return
 		}
-
-		var u inAppUpgrade
-		var secret upgradeSecret
-		var found bool
-		var ruleErr error
-		s.view(func() {
-			if u, found = s.st.upgrades.get(id); found {
-				secret, _ = s.st.upgradeSecrets.get(id)
-				_, ruleErr = s.checkUpgradeAction(u, action, in.Organization, license, qty)
-			}
-		})
-		if !found {
-			writeError(w, famControl, http.StatusNotFound, "not_found", fmt.Sprintf("in-app upgrade %q not found", id))
-			return
-		}
-		if ruleErr != nil {
-			status := http.StatusConflict
-			var re *upgradeRuleError
-			if errors.As(ruleErr, &re) {
-				status = re.status
-			}
-			writeError(w, famControl, status, "rule", ruleErr.Error())
-			return
-		}
-
-		txn := upgradeTransaction(id, in.Organization, license, action)
+		txn := upgradeTransaction(id, act.organization, act.license, action)
 		body, _ := json.Marshal(upgradeWebhook{
-			ID: id, Transaction: txn, Organization: in.Organization, License: license,
-			Name: u.Name, Type: action, Quantity: qty,
+			ID: id, Transaction: txn, Organization: act.organization, License: act.license,
+			Name: u.Name, Type: action, Quantity: act.quantity,
 		})
 		status, reason, err := s.deliverWebhook(r, u.WebhookURL, secret.Secret, body)
 		if err != nil {
@@ -539,48 +498,126 @@ func (s *Server) upgradeAction(action string) http.HandlerFunc {
 			writeJSON(w, http.StatusOK, out)
 			return
 		}
+		recorded, err := s.recordCustomerAction(id, u.Price, txn, act)
+		writeRecordedAction(w, id, status, out, recorded, err)
+	}
+}
 
-		var recorded upgradeEnablement
-		err = s.update(func(x *tx) error {
-			cur, ok := s.st.upgrades.get(id)
-			if !ok {
-				return errUpgradeNotFound
-			}
-			// The state may have moved while the webhook was in flight.
-			match, err := s.checkUpgradeAction(cur, action, in.Organization, license, qty)
-			if err != nil {
-				return err
-			}
-			now := s.now()
-			if action == "ENABLE" {
-				recorded = upgradeEnablement{
-					ID: newID(8), UpgradeID: id, Organization: in.Organization, License: license,
-					// The price the customer was shown when acting, even if
-					// it changed while the webhook was in flight.
-					Quantity: qty, Price: u.Price, Transaction: txn, EnabledAt: now,
-				}
-			} else {
-				recorded = *match
-				recorded.DisabledAt = &now
-			}
-			s.st.upgradeEnablements.put(x, recorded.ID, recorded)
-			return nil
-		})
-		var re *upgradeRuleError
-		switch {
-		case errors.Is(err, errUpgradeNotFound):
-			writeError(w, famControl, http.StatusConflict, "conflict",
-				fmt.Sprintf("the webhook was delivered (HTTP %d) but upgrade %q was deleted meanwhile; nothing was recorded", status, id))
-		case errors.As(err, &re):
-			writeError(w, famControl, http.StatusConflict, "conflict",
-				fmt.Sprintf("the webhook was delivered (HTTP %d) but the customer's state changed meanwhile; nothing was recorded: %s", status, re.msg))
-		case err != nil:
-			writeError(w, famControl, http.StatusInternalServerError, "persist", err.Error())
-		default:
-			out["recorded"] = true
-			out["price"] = recorded.Price
-			writeJSON(w, http.StatusOK, out)
+// customerAction is a validated request of the control API's enable or
+// disable.
+type customerAction struct {
+	action, organization, license string
+	quantity                      int64
+}
+
+// readCustomerAction decodes and checks the request body, answering 400
+// itself when it is bad.
+func readCustomerAction(w http.ResponseWriter, r *http.Request, action string) (customerAction, bool) {
+	var in upgradeActionInput
+	if err := decodeJSON(r, &in); err != nil {
+		writeError(w, famControl, http.StatusBadRequest, "invalid_request", err.Error())
+		return customerAction{}, false
+	}
+	license, licErr := licenseString(in.License)
+	var errs []string
+	if strings.TrimSpace(in.Organization) == "" {
+		errs = append(errs, "organization is required")
+	}
+	if licErr != "" {
+		errs = append(errs, licErr)
+	}
+	qty := int64(1)
+	if in.Quantity != nil {
+		qty = *in.Quantity
+		if qty < 1 {
+			errs = append(errs, fmt.Sprintf("quantity must be at least 1, got %d", qty))
 		}
+	}
+	if len(errs) > 0 {
+		writeError(w, famControl, http.StatusBadRequest, "validation_error", strings.Join(errs, "; "))
+		return customerAction{}, false
+	}
+	return customerAction{action: action, organization: in.Organization, license: license, quantity: qty}, true
+}
+
+// upgradeForAction finds the upgrade and checks the action against its
+// rules before the webhook goes out, answering 404 or the rule's status
+// itself when it may not.
+func (s *Server) upgradeForAction(w http.ResponseWriter, id string, act customerAction) (inAppUpgrade, upgradeSecret, bool) {
+	var u inAppUpgrade
+	var secret upgradeSecret
+	var found bool
+	var ruleErr error
+	s.view(func() {
+		if u, found = s.st.upgrades.get(id); found {
+			secret, _ = s.st.upgradeSecrets.get(id)
+			_, ruleErr = s.checkUpgradeAction(u, act.action, act.organization, act.license, act.quantity)
+		}
+	})
+	if !found {
+		writeError(w, famControl, http.StatusNotFound, "not_found", fmt.Sprintf("in-app upgrade %q not found", id))
+		return u, secret, false
+	}
+	if ruleErr != nil {
+		status := http.StatusConflict
+		var re *upgradeRuleError
+		if errors.As(ruleErr, &re) {
+			status = re.status
+		}
+		writeError(w, famControl, status, "rule", ruleErr.Error())
+		return u, secret, false
+	}
+	return u, secret, true
+}
+
+// recordCustomerAction records a delivered action, checking the rules again
+// because the state may have moved while the webhook was in flight. An
+// enable keeps the price the customer was shown when acting, even if it
+// changed meanwhile.
+func (s *Server) recordCustomerAction(id string, shownPrice int64, txn string, act customerAction) (upgradeEnablement, error) {
+	var recorded upgradeEnablement
+	err := s.update(func(x *tx) error {
+		cur, ok := s.st.upgrades.get(id)
+		if !ok {
+			return errUpgradeNotFound
+		}
+		match, err := s.checkUpgradeAction(cur, act.action, act.organization, act.license, act.quantity)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if act.action == "ENABLE" {
+			recorded = upgradeEnablement{
+				ID: newID(8), UpgradeID: id, Organization: act.organization, License: act.license,
+				Quantity: act.quantity, Price: shownPrice, Transaction: txn, EnabledAt: now,
+			}
+		} else {
+			recorded = *match
+			recorded.DisabledAt = &now
+		}
+		s.st.upgradeEnablements.put(x, recorded.ID, recorded)
+		return nil
+	})
+	return recorded, err
+}
+
+// writeRecordedAction answers a delivered action: out with the recorded
+// price, or why nothing was recorded.
+func writeRecordedAction(w http.ResponseWriter, id string, status int, out map[string]any, recorded upgradeEnablement, err error) {
+	var re *upgradeRuleError
+	switch {
+	case errors.Is(err, errUpgradeNotFound):
+		writeError(w, famControl, http.StatusConflict, "conflict",
+			fmt.Sprintf("the webhook was delivered (HTTP %d) but upgrade %q was deleted meanwhile; nothing was recorded", status, id))
+	case errors.As(err, &re):
+		writeError(w, famControl, http.StatusConflict, "conflict",
+			fmt.Sprintf("the webhook was delivered (HTTP %d) but the customer's state changed meanwhile; nothing was recorded: %s", status, re.msg))
+	case err != nil:
+		writeError(w, famControl, http.StatusInternalServerError, "persist", err.Error())
+	default:
+		out["recorded"] = true
+		out["price"] = recorded.Price
+		writeJSON(w, http.StatusOK, out)
 	}
 }
 

@@ -14,20 +14,11 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
-// expectWords matches an error output that contains words in this order.
-// Terraform wraps diagnostic text, so words may be separated by any
-// whitespace (or anything else).
-func expectWords(words ...string) *regexp.Regexp {
-	quoted := make([]string, len(words))
-	for i, w := range words {
-		quoted[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*?`))
-}
-
-func balanceIs(want int64) []statecheck.StateCheck {
+// seedBalanceIsRead checks that the ledger balance data source read a fresh
+// sandbox's balance.
+func seedBalanceIsRead() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(want)),
+		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(seedLedgerBalance)),
 	}
 }
 
@@ -47,47 +38,47 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 		want  *regexp.Regexp
 	}{
 		{"access_token and oauth", `access_token = "a"` + oauthBlock,
-			expectWords("Invalid Attribute Combination", "access_token", "oauth")},
+			errorWords("Invalid Attribute Combination", "access_token", "oauth")},
 		{"access_token and personal_access_token", `
   access_token          = "a"
   personal_access_token = "p"
   account_id            = "acc"`,
-			expectWords("Invalid Attribute Combination", "access_token", "personal_access_token")},
+			errorWords("Invalid Attribute Combination", "access_token", "personal_access_token")},
 		{"oauth and personal_access_token", `
   personal_access_token = "p"
   account_id            = "acc"` + oauthBlock,
-			expectWords("Invalid Attribute Combination", "oauth", "personal_access_token")},
+			errorWords("Invalid Attribute Combination", "oauth", "personal_access_token")},
 		{"personal_access_token without account_id", `personal_access_token = "p"`,
-			expectWords("Missing account_id", "account_id", "LIVECHAT_ACCOUNT_ID")},
+			errorWords("Missing account_id", "account_id", "LIVECHAT_ACCOUNT_ID")},
 		{"incomplete oauth", `
   oauth {
     client_id = "id"
   }`,
-			expectWords("Incomplete oauth configuration", "oauth.client_secret", "LIVECHAT_CLIENT_SECRET")},
+			errorWords("Incomplete oauth configuration", "oauth.client_secret", "LIVECHAT_CLIENT_SECRET")},
 		{"unknown product", `product = "foo"`,
-			expectWords("product", "must be one of", "livechat", "helpdesk", "foo")},
+			errorWords("product", "must be one of", "livechat", "helpdesk", "foo")},
 		{"malformed endpoint", `
   access_token = "a"
   endpoints {
     billing = "not a url"
   }`,
-			expectWords("Invalid endpoint URL", "endpoints.billing", "not a url", "absolute http(s) URL")},
+			errorWords("Invalid endpoint URL", "endpoints.billing", "not a url", "absolute http(s) URL")},
 		{"plain http for a remote host", `
   access_token = "a"
   endpoints {
     partners = "http://example.com"
   }`,
-			expectWords("Invalid endpoint URL", "endpoints.partners", "http://example.com", "plain http", "loopback")},
+			errorWords("Invalid endpoint URL", "endpoints.partners", "http://example.com", "plain http", "loopback")},
 		{"max_retries out of range", `max_retries = 99`,
-			expectWords("max_retries", "between 0 and 20", "99")},
+			errorWords("max_retries", "between 0 and 20", "99")},
 		{"negative requests_per_second", `requests_per_second = -1`,
-			expectWords("requests_per_second", "at least 0")},
+			errorWords("requests_per_second", "at least 0")},
 		{"request_timeout not a duration", `request_timeout = "soon"`,
-			expectWords("Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration")},
+			errorWords("Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration")},
 		{"request_timeout zero", `request_timeout = "0s"`,
-			expectWords("Invalid request_timeout", "request_timeout", "more than 0s", "at most 1h", `"0s"`)},
+			errorWords("Invalid request_timeout", "request_timeout", "more than 0s", "at most 1h", `"0s"`)},
 		{"request_timeout too long", `request_timeout = "2h"`,
-			expectWords("Invalid request_timeout", "request_timeout", "at most 1h", `"2h"`)},
+			errorWords("Invalid request_timeout", "request_timeout", "at most 1h", `"2h"`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			config := sbx.ledgerConfig(tc.attrs)
@@ -116,14 +107,13 @@ func TestAccProviderConfig_invalid(t *testing.T) {
 // Personal Access Token auth end to end: Basic base64(account_id:PAT).
 func TestAccProviderConfig_personalAccessToken(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: sbx.ledgerConfig(fmt.Sprintf(`
   personal_access_token = %q
   account_id            = %q`, sandbox.DefaultPersonalAccessToken, sandbox.DefaultAccountID)),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 	if n := sbx.RequestCount("GET /v2/ledger/livechat/balance"); n < 1 {
@@ -139,7 +129,7 @@ func TestAccProviderConfig_personalAccessTokenWrongAccount(t *testing.T) {
 			Config: sbx.ledgerConfig(fmt.Sprintf(`
   personal_access_token = %q
   account_id            = "someone-else"`, sandbox.DefaultPersonalAccessToken)),
-			ExpectError: expectWords("Unable to read the ledger balance", "401", "Personal Access Token is wrong",
+			ExpectError: errorWords("Unable to read the ledger balance", "401", "Personal Access Token is wrong",
 				"personal_access_token", "account_id"),
 		}},
 	})
@@ -164,7 +154,6 @@ func TestAccProviderConfig_environment(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
 			sbx := newTestSandbox(t, sandbox.Options{})
-			want := sbx.LedgerBalance()
 			t.Setenv(EnvAPIURL, sbx.URL)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
@@ -173,7 +162,7 @@ func TestAccProviderConfig_environment(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:            `data "livechat_ledger_balance" "this" {}`,
-					ConfigStateChecks: balanceIs(want),
+					ConfigStateChecks: seedBalanceIsRead(),
 				}},
 			})
 			if n := sbx.RequestCount(tc.route); n < 1 {
@@ -187,7 +176,6 @@ func TestAccProviderConfig_environment(t *testing.T) {
 // environment (and the other way round).
 func TestAccProviderConfig_environmentPAT(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
 	t.Setenv(EnvAPIURL, sbx.URL)
 	t.Setenv(EnvAccountID, sandbox.DefaultAccountID)
 	resource.Test(t, resource.TestCase{
@@ -199,7 +187,7 @@ provider "livechat" {
 }
 data "livechat_ledger_balance" "this" {}
 `, sandbox.DefaultPersonalAccessToken),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 
@@ -214,7 +202,7 @@ provider "livechat" {
 }
 data "livechat_ledger_balance" "this" {}
 `, sandbox.DefaultAccountID),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 }
@@ -229,7 +217,7 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 			ProtoV6ProviderFactories: testProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      `data "livechat_ledger_balance" "this" {}`,
-				ExpectError: expectWords("Two ways of authenticating are set", "LIVECHAT_ACCESS_TOKEN", "LIVECHAT_PAT"),
+				ExpectError: errorWords("Two ways of authenticating are set", "LIVECHAT_ACCESS_TOKEN", "LIVECHAT_PAT"),
 			}},
 		})
 	})
@@ -240,7 +228,7 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 			ProtoV6ProviderFactories: testProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      `data "livechat_ledger_balance" "this" {}`,
-				ExpectError: expectWords("Invalid LIVECHAT_API_URL", "http://example.com", "plain http"),
+				ExpectError: errorWords("Invalid LIVECHAT_API_URL", "http://example.com", "plain http"),
 			}},
 		})
 	})
@@ -252,7 +240,7 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 			ProtoV6ProviderFactories: testProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      `data "livechat_ledger_balance" "this" {}`,
-				ExpectError: expectWords("Invalid product", "LIVECHAT_PRODUCT", "livechat", "helpdesk", "foo"),
+				ExpectError: errorWords("Invalid product", "LIVECHAT_PRODUCT", "livechat", "helpdesk", "foo"),
 			}},
 		})
 	})
@@ -264,14 +252,13 @@ func TestAccProviderConfig_environmentInvalid(t *testing.T) {
 // The configuration wins over the environment, attribute by attribute.
 func TestAccProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	want := sbx.LedgerBalance()
 	t.Setenv(EnvAPIURL, "https://unreachable.invalid")
 	t.Setenv(EnvAccessToken, "wrong-token")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            sbx.ledgerConfig(fmt.Sprintf(`access_token = %q`, sandbox.DefaultAccessToken)),
-			ConfigStateChecks: balanceIs(want),
+			ConfigStateChecks: seedBalanceIsRead(),
 		}},
 	})
 }

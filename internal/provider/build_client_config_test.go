@@ -11,15 +11,6 @@ import (
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 )
 
-// clearEnv empties every variable the provider reads, so the machine's own
-// environment cannot change a test.
-func clearEnv(t *testing.T) {
-	for _, v := range []string{EnvAccessToken, EnvClientID, EnvClientSecret, EnvRefreshToken, EnvPAT, EnvAccountID,
-		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL} {
-		t.Setenv(v, "")
-	}
-}
-
 func nullModel() providerModel {
 	return providerModel{
 		AccessToken:         types.StringNull(),
@@ -43,7 +34,7 @@ func TestBuildClientConfig_defaults(t *testing.T) {
 	if oauth != nil || got.AccessToken != "" || got.PersonalAccessToken != "" || got.PartnerToken != "" {
 		t.Errorf("credentials out of nothing: %+v", got.Config)
 	}
-	if got.Endpoints != client.DefaultEndpoints() || got.product != ProductLiveChat ||
+	if got.Endpoints != client.DefaultEndpoints() || got.product != client.ProductLiveChat ||
 		got.MaxRetries != client.DefaultMaxRetries || got.RequestTimeout != client.DefaultRequestTimeout || got.Version != "9.9.9" {
 		t.Errorf("defaults: %+v product %q", got.Config, got.product)
 	}
