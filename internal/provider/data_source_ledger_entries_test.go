@@ -17,8 +17,14 @@ import (
 
 func TestAccLedgerEntriesDataSource_allPagesAndFilters(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	// Enough entries for three pages of 20.
-	for i := range 43 {
+	// The seed ledger (API.md §5): collections of 152.00, 79.00 and 152.00,
+	// a refund of 19.00 and a withdrawal of 100.00, 18 to 30 days old.
+	totals := map[string]int64{"collection": 38300, "refund": -1900, "withdrawal": -10000}
+	entries, collections := 5, 3
+	// Enough entries for three pages of 20, added now.
+	const added = 43
+	var newestValue int64
+	for i := range added {
 		typ, v := "collection", int64(1000+i)
 		if i%5 == 0 {
 			typ, v = "refund", -int64(100+i)
@@ -26,27 +32,16 @@ func TestAccLedgerEntriesDataSource_allPagesAndFilters(t *testing.T) {
 		if _, err := sbx.AddLedgerEntry(fmt.Sprintf("entry %d", i), typ, v); err != nil {
 			t.Fatal(err)
 		}
-	}
-	all := sbx.LedgerEntries()
-	totals := map[string]int64{"collection": 0, "refund": 0, "withdrawal": 0}
-	var net int64
-	var collections int
-	for _, e := range all {
-		totals[e.Type] += e.Value
-		net += e.Value
-		if e.Type == "collection" {
+		totals[typ] += v
+		entries++
+		if typ == "collection" {
 			collections++
 		}
+		newestValue = v
 	}
-	newest := all[0]
-	// Seeded entries lie 30 days back; a cut-off a day ago keeps only the added ones.
-	since := newest.CreatedAt.Add(-24 * time.Hour).Format(time.RFC3339)
-	var recent int
-	for _, e := range all {
-		if !e.CreatedAt.Before(newest.CreatedAt.Add(-24 * time.Hour)) {
-			recent++
-		}
-	}
+	net := totals["collection"] + totals["refund"] + totals["withdrawal"]
+	// A cut-off a day ago keeps only the entries added now.
+	since := time.Now().UTC().Add(-24 * time.Hour).Format(time.RFC3339)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -60,20 +55,19 @@ data "livechat_ledger_entries" "recent" {
 }
 `, since),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries"), knownvalue.ListSizeExact(len(all))),
-				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(newest.ID)),
-				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("value"), knownvalue.Int64Exact(newest.Value)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries"), knownvalue.ListSizeExact(entries)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(fmt.Sprintf("entry %d", added-1))),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("entries").AtSliceIndex(0).AtMapKey("value"), knownvalue.Int64Exact(newestValue)),
 				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("totals"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"collection": knownvalue.Int64Exact(totals["collection"]),
 					"refund":     knownvalue.Int64Exact(totals["refund"]),
 					"withdrawal": knownvalue.Int64Exact(totals["withdrawal"]),
 				})),
-				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("net"), knownvalue.Int64Exact(sbx.LedgerBalance())),
 				statecheck.ExpectKnownValue("data.livechat_ledger_entries.all", tfjsonpath.New("net"), knownvalue.Int64Exact(net)),
 				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("entries"), knownvalue.ListSizeExact(collections)),
 				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("totals").AtMapKey("refund"), knownvalue.Int64Exact(0)),
 				statecheck.ExpectKnownValue("data.livechat_ledger_entries.collections", tfjsonpath.New("net"), knownvalue.Int64Exact(totals["collection"])),
-				statecheck.ExpectKnownValue("data.livechat_ledger_entries.recent", tfjsonpath.New("entries"), knownvalue.ListSizeExact(recent)),
+				statecheck.ExpectKnownValue("data.livechat_ledger_entries.recent", tfjsonpath.New("entries"), knownvalue.ListSizeExact(added)),
 			},
 		}},
 	})
