@@ -35,22 +35,6 @@ type Token struct {
 	ExpiresAt time.Time `json:"-"`
 }
 
-// ExchangeRefreshToken runs the refresh-token grant with the configured
-// OAuth client and starts using the new access token. The caller compares
-// the returned refresh token with the one configured: the platform may
-// rotate it.
-func (c *Client) ExchangeRefreshToken(ctx context.Context) (*Token, error) {
-	if c.cfg.OAuth == nil {
-		return nil, &MissingCredentialsError{API: APIAccounts, Hint: "configure the provider's oauth block"}
-	}
-	tok, err := c.RefreshAccessToken(ctx, *c.cfg.OAuth)
-	if err != nil {
-		return nil, err
-	}
-	c.SetAccessToken(tok.AccessToken)
-	return tok, nil
-}
-
 // RefreshAccessToken exchanges a refresh token for an access token without
 // changing the client's own credentials.
 func (c *Client) RefreshAccessToken(ctx context.Context, oauth OAuthConfig) (*Token, error) {

@@ -272,9 +272,6 @@ func (c *Client) ListCampaignsShared(ctx context.Context, state string) ([]Campa
 	return c.campaigns.get(ctx, state, c.ListCampaigns)
 }
 
-// InvalidateCampaigns drops the answers ListCampaignsShared stored.
-func (c *Client) InvalidateCampaigns() { c.campaigns.invalidate() }
-
 // SearchCampaignsPage returns one page (first is 1) of a search and the
 // total number of matches.
 func (c *Client) SearchCampaignsPage(ctx context.Context, s CampaignSearch, page int) ([]CampaignSearchResult, int64, error) {
@@ -337,17 +334,6 @@ func (c *Client) DisableCampaign(ctx context.Context, id int64) error {
 	err := c.do(ctx, request{api: APIPartners, method: "DELETE", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10)})
 	c.campaigns.invalidate()
 	return err
-}
-
-// GetCampaignSummary returns a campaign's clicks, trials, paid conversions
-// and earnings.
-func (c *Client) GetCampaignSummary(ctx context.Context, id int64) (*CampaignSummary, error) {
-	var out CampaignSummary
-	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10) + "/summary", out: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // campaignCache shares campaign lists between the resources of one

@@ -85,7 +85,7 @@ type Config struct {
 	// PersonalAccessToken and AccountID build a Basic credential instead.
 	PersonalAccessToken string
 	AccountID           string
-	// OAuth, when set, is exchanged for an access token by ExchangeRefreshToken.
+	// OAuth, when set, is exchanged for an access token through TokenExchanges.
 	OAuth *OAuthConfig
 	// PartnerToken is the Partner Program API token (not OAuth).
 	PartnerToken string

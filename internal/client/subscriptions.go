@@ -65,19 +65,6 @@ type OrganizationCreate struct {
 	DataCenter       string `json:"data_center,omitempty"`
 }
 
-// CreateOrganization creates a client organization and returns its id.
-func (c *Client) CreateOrganization(ctx context.Context, in OrganizationCreate) (string, error) {
-	var out struct {
-		ID string `json:"id"`
-	}
-	err := c.do(ctx, request{api: APIPartners, method: "POST", path: "/v2/partners/solutions/organizations",
-		body: in, retry: retryIfNotActed, out: &out})
-	if err != nil {
-		return "", err
-	}
-	return out.ID, nil
-}
-
 // LicenseCreate creates a trial license for an organization's owner.
 type LicenseCreate struct {
 	ClientName    string `json:"client_name"`
@@ -139,19 +126,6 @@ func (l *License) Subscription() SubscriptionState {
 	default:
 		return SubscriptionUnsure
 	}
-}
-
-// CreateLicense creates a trial license of product (livechat, chatbot or
-// helpdesk) in an organization.
-func (c *Client) CreateLicense(ctx context.Context, orgID, product string, in LicenseCreate) (*License, error) {
-	var out License
-	err := c.do(ctx, request{api: APIPartners, method: "POST",
-		path:  "/v2/partners/solutions/organizations/" + url.PathEscape(orgID) + "/licenses",
-		query: url.Values{"product": {product}}, body: in, retry: retryIfNotActed, out: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 func licensePath(product, licenseID string) string {
