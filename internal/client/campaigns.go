@@ -354,6 +354,14 @@ func (cc *campaignCache) invalidate() {
 	cc.mu.Unlock()
 }
 
+// stored returns the list kept for state, if it was kept in generation gen.
+func (cc *campaignCache) stored(state string, gen uint64) ([]Campaign, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	list, ok := cc.entries[state]
+	return list, ok && cc.gen == gen
+}
+
 func (cc *campaignCache) get(ctx context.Context, state string, fetch func(context.Context, string) ([]Campaign, error)) ([]Campaign, error) {
 	cc.mu.Lock()
 	if list, ok := cc.entries[state]; ok {
@@ -365,6 +373,12 @@ func (cc *campaignCache) get(ctx context.Context, state string, fetch func(conte
 
 	key := state + "@" + strconv.FormatUint(gen, 10)
 	v, err, _ := cc.group.Do(key, func() (any, error) {
+		// A caller that missed the stored list and reached Do only after
+		// the first fetch had finished finds that list here instead of
+		// fetching again.
+		if list, ok := cc.stored(state, gen); ok {
+			return list, nil
+		}
 		// The shared fetch must not die with the first caller's context.
 		list, err := fetch(context.WithoutCancel(ctx), state)
 		if err != nil {
