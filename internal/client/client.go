@@ -780,8 +780,10 @@ func ParseAbsoluteHTTPURL(raw string) (*url.URL, bool) {
 	return u, isAbsoluteHTTPURL(u)
 }
 
+// isAbsoluteHTTPURL needs a host name, not only an authority: Go dials
+// "https://:443" on this machine, which no URL the platform is given means.
 func isAbsoluteHTTPURL(u *url.URL) bool {
-	return u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
+	return u.Hostname() != "" && (u.Scheme == "https" || u.Scheme == "http")
 }
 
 // PlainHTTPOffLoopback reports whether u sends plain http to another
