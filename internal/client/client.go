@@ -85,7 +85,8 @@ type Config struct {
 	// PersonalAccessToken and AccountID build a Basic credential instead.
 	PersonalAccessToken string
 	AccountID           string
-	// OAuth, when set, is exchanged for an access token through TokenExchanges.
+	// OAuth, when set, is the refresh-token grant the caller exchanges
+	// through TokenExchanges; the client only keeps its secrets out of logs.
 	OAuth *OAuthConfig
 	// PartnerToken is the Partner Program API token (not OAuth).
 	PartnerToken string
