@@ -35,6 +35,7 @@ func TestCheckoutURL(t *testing.T) {
 		{"a/b", "direct_charge", "", `invalid charge id "a/b"`},
 		{"x", "direct_charge", "ftp://x/i.png", `icon must be an absolute http(s) URL, got "ftp://x/i.png"`},
 		{"x", "direct_charge", "icon.png", "icon must be an absolute http(s) URL"},
+		{"x", "direct_charge", "https://:443/i.png", `icon must be an absolute http(s) URL, got "https://:443/i.png"`},
 	} {
 		_, err := CheckoutURL(tc.id, tc.typ, tc.icon, "")
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {

@@ -85,7 +85,8 @@ type Config struct {
 	// PersonalAccessToken and AccountID build a Basic credential instead.
 	PersonalAccessToken string
 	AccountID           string
-	// OAuth, when set, is exchanged for an access token through TokenExchanges.
+	// OAuth, when set, is the refresh-token grant the caller exchanges
+	// through TokenExchanges; the client only keeps its secrets out of logs.
 	OAuth *OAuthConfig
 	// PartnerToken is the Partner Program API token (not OAuth).
 	PartnerToken string
@@ -780,8 +781,10 @@ func ParseAbsoluteHTTPURL(raw string) (*url.URL, bool) {
 	return u, isAbsoluteHTTPURL(u)
 }
 
+// isAbsoluteHTTPURL needs a host name, not only an authority: Go dials
+// "https://:443" on this machine, which no URL the platform is given means.
 func isAbsoluteHTTPURL(u *url.URL) bool {
-	return u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
+	return u.Hostname() != "" && (u.Scheme == "https" || u.Scheme == "http")
 }
 
 // PlainHTTPOffLoopback reports whether u sends plain http to another

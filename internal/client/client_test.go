@@ -52,6 +52,7 @@ func TestValidateEndpoint(t *testing.T) {
 		"not a url":                  "absolute http(s) URL",
 		"ftp://billing.text.com":     "absolute http(s) URL",
 		"billing.text.com":           "absolute http(s) URL",
+		"https://:8443":              "absolute http(s) URL",
 		"https://billing.text.com?a": "query or fragment",
 		"https://billing.text.com#x": "query or fragment",
 		"https://bad host.com":       "not a valid URL",

@@ -50,7 +50,8 @@ func errorWords(parts ...string) *regexp.Regexp {
 }
 
 // seedLedgerBalance is the balance of a fresh sandbox's ledger, the sum of
-// its seed entries (API.md §5): 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+// the entries internal/sandbox/seed.go writes: 152.00 + 79.00 - 19.00 -
+// 100.00 + 152.00. API.md §5 promises only a balance that is their sum.
 const seedLedgerBalance int64 = 26400
 
 // testSandbox is an in-process sandbox for one test.

@@ -585,6 +585,7 @@ func TestWebhookURLProblem(t *testing.T) {
 		"ftp://example.com":         false,
 		"example.com/hook":          false,
 		"https://":                  false,
+		"https://:8443/hook":        false,
 		"":                          false,
 		"https://exa mple.com/hook": false,
 	} {

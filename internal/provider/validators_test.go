@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"context"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestIDSegmentRule(t *testing.T) {
@@ -95,6 +101,31 @@ func TestMoneyWords(t *testing.T) {
 	for _, pair := range [][2]int64{{math.MaxInt64, 2}, {math.MaxInt64/3 + 1, 3}, {1 << 32, 1 << 31}} {
 		if _, ok := mulCents(pair[0], pair[1]); ok {
 			t.Errorf("%d × %d does not fit", pair[0], pair[1])
+		}
+	}
+}
+
+// return_url and link take the shared absolute-URL rule: a URL whose
+// authority names no host ("https://:443/...") is refused at plan time,
+// naming the attribute and the rule.
+func TestAbsoluteHTTPURLValidator(t *testing.T) {
+	v := absoluteHTTPURL{rule: "must be an absolute http or https URL"}
+	for raw, ok := range map[string]bool{
+		"https://example.com/done": true,
+		"http://example.com/done":  true,
+		"https://:443/done":        false,
+		"ftp://example.com/done":   false,
+		"/done":                    false,
+	} {
+		req := validator.StringRequest{Path: path.Root("return_url"), ConfigValue: types.StringValue(raw)}
+		var resp validator.StringResponse
+		v.ValidateString(context.Background(), req, &resp)
+		if got := !resp.Diagnostics.HasError(); got != ok {
+			t.Errorf("%q: accepted=%v, want %v", raw, got, ok)
+		}
+		if !ok && (len(resp.Diagnostics) == 0 ||
+			!strings.Contains(resp.Diagnostics[0].Detail(), "return_url must be an absolute http or https URL, got "+strconv.Quote(raw))) {
+			t.Errorf("%q: the error must name the attribute and the rule: %v", raw, resp.Diagnostics)
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// seedLedgerBalance is the balance of the seed ledger (API.md §5), the sum
-// of its entries: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+// seedLedgerBalance is the balance of the ledger seed.go writes, the sum of
+// its entries as API.md §5 promises: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
 const seedLedgerBalance int64 = 26400
 
 func TestJournal_RestartLoadsState(t *testing.T) {
