@@ -332,6 +332,11 @@ var schemePrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:/+`)
 // ("user:password@" before the host) removed, and whether there was some.
 // It works on the text, so that even a URL that does not parse is shown
 // without its password.
+// WithoutUserinfo returns raw with any user info (user:password@) cut out,
+// for messages, and whether it had some: a URL's credentials must never be
+// shown, nor kept in plain state.
+func WithoutUserinfo(raw string) (string, bool) { return withoutUserinfo(raw) }
+
 func withoutUserinfo(raw string) (string, bool) {
 	firstAt := strings.Index(raw, "@")
 	if firstAt < 0 {

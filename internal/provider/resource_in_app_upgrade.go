@@ -358,12 +358,16 @@ func (webhookURLValidator) ValidateString(_ context.Context, req validator.Strin
 
 // webhookURLProblem returns why raw is not an acceptable webhook URL, or "".
 func webhookURLProblem(raw string) string {
+	shown, hasUserinfo := client.WithoutUserinfo(raw)
 	u, ok := client.ParseAbsoluteHTTPURL(raw)
-	if !ok {
-		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", raw)
-	}
-	if client.PlainHTTPOffLoopback(u) {
-		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", raw)
+	switch {
+	case hasUserinfo:
+		return fmt.Sprintf("must not carry user info (user:password@), which would be kept in plain state; "+
+			"authenticate deliveries with webhook_secret instead, got %q", shown)
+	case !ok:
+		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", shown)
+	case client.PlainHTTPOffLoopback(u):
+		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", shown)
 	}
 	return ""
 }

@@ -575,23 +575,29 @@ func TestParseInAppUpgradeImportID(t *testing.T) {
 
 func TestWebhookURLProblem(t *testing.T) {
 	for raw, ok := range map[string]bool{
-		"https://example.com/hook":  true,
-		"https://example.com":       true,
-		"http://127.0.0.1:8080/h":   true,
-		"http://localhost/h":        true,
-		"http://[::1]:9/h":          true,
-		"http://example.com":        false,
-		"http://10.0.0.1/h":         false,
-		"ftp://example.com":         false,
-		"example.com/hook":          false,
-		"https://":                  false,
-		"https://:8443/hook":        false,
-		"":                          false,
-		"https://exa mple.com/hook": false,
+		"https://example.com/hook":   true,
+		"https://example.com":        true,
+		"http://127.0.0.1:8080/h":    true,
+		"http://localhost/h":         true,
+		"http://[::1]:9/h":           true,
+		"http://example.com":         false,
+		"http://10.0.0.1/h":          false,
+		"ftp://example.com":          false,
+		"example.com/hook":           false,
+		"https://":                   false,
+		"https://:8443/hook":         false,
+		"":                           false,
+		"https://exa mple.com/hook":  false,
+		"https://u:pw@example.com/h": false,
 	} {
 		if got := webhookURLProblem(raw) == ""; got != ok {
 			t.Errorf("%q: accepted=%v, want %v (%s)", raw, got, ok, webhookURLProblem(raw))
 		}
+	}
+	// Credentials in a webhook URL would sit in plain state; the message
+	// says so without repeating them.
+	if p := webhookURLProblem("https://u:pw-s3cret@example.com/h"); !strings.Contains(p, "user info") || strings.Contains(p, "pw-s3cret") {
+		t.Errorf("userinfo: %s", p)
 	}
 }
 

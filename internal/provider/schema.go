@@ -72,8 +72,13 @@ func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.Strin
 		return
 	}
 	raw := req.ConfigValue.ValueString()
-	if _, ok := client.ParseAbsoluteHTTPURL(raw); !ok {
+	shown, hasUserinfo := client.WithoutUserinfo(raw)
+	switch _, ok := client.ParseAbsoluteHTTPURL(raw); {
+	case hasUserinfo:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s must not carry user info "+
+			"(user:password@), which would be kept in plain state, got %q.", req.Path, shown))
+	case !ok:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), raw))
+			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), shown))
 	}
 }

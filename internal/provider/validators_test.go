@@ -128,4 +128,12 @@ func TestAbsoluteHTTPURLValidator(t *testing.T) {
 			t.Errorf("%q: the error must name the attribute and the rule: %v", raw, resp.Diagnostics)
 		}
 	}
+	// A return URL with credentials would keep them in plain state.
+	req := validator.StringRequest{Path: path.Root("return_url"), ConfigValue: types.StringValue("https://u:pw-s3cret@example.com/done")}
+	var resp validator.StringResponse
+	v.ValidateString(context.Background(), req, &resp)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics[0].Detail(), "return_url must not carry user info") ||
+		strings.Contains(resp.Diagnostics[0].Detail(), "pw-s3cret") {
+		t.Errorf("userinfo: %v", resp.Diagnostics)
+	}
 }
