@@ -17,7 +17,7 @@ import (
 
 func TestAccLedgerEntriesDataSource_allPagesAndFilters(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	// The seed ledger (API.md §5): collections of 152.00, 79.00 and 152.00,
+	// The seed ledger (platform-api.md §5.3): collections of 152.00, 79.00 and 152.00,
 	// a refund of 19.00 and a withdrawal of 100.00, 18 to 30 days old.
 	totals := map[string]int64{"collection": 38300, "refund": -1900, "withdrawal": -10000}
 	entries, collections := 5, 3

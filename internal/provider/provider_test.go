@@ -50,7 +50,7 @@ func errorWords(parts ...string) *regexp.Regexp {
 }
 
 // seedLedgerBalance is the balance of a fresh sandbox's ledger, the sum of
-// its seed entries (API.md §5): 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+// its seed entries (platform-api.md §5.3): 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
 const seedLedgerBalance int64 = 26400
 
 // testSandbox is an in-process sandbox for one test.

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// seedLedgerBalance is the balance of the seed ledger (API.md §5), the sum
+// seedLedgerBalance is the balance of the seed ledger (platform-api.md §5.3), the sum
 // of its entries: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
 const seedLedgerBalance int64 = 26400
 
