@@ -69,7 +69,7 @@ done
 sandbox_url=${BASH_REMATCH[1]}
 echo "sandbox at $sandbox_url (pid $sandbox_pid)" >&2
 
-# sandbox_api METHOD PATH [JSON]: call the sandbox control API (API.md §5) and
+# sandbox_api METHOD PATH [JSON]: call the sandbox control API (platform-api.md §5.4) and
 # print the response body; fails on a non-2xx status. Uses curl when present,
 # else bash's /dev/tcp, so that the demo needs nothing beyond Go and bash.
 sandbox_api() {

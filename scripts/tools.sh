@@ -6,12 +6,13 @@
 #
 # Only the Go toolchain is needed: tools are built with `go install pkg@version`
 # (OpenTofu from the nested module tools/tofu, whose go.mod carries the replace
-# directive that `go install` refuses). Versions are pinned here and nowhere
+# directive that `go install` refuses; changie from tools/changie, since the
+# proxy refuses the version list that `go install` reads for it). Versions are pinned here and nowhere
 # else; bumping one is a one-line change that lands in a new cache directory.
 #
 # Usage:
 #   scripts/tools.sh path NAME    print the absolute path of tool NAME, installing it if needed
-#                                 (NAME: tfplugindocs, golangci-lint, goreleaser, tofu)
+#                                 (NAME: tfplugindocs, golangci-lint, goreleaser, changie, tofu)
 #   scripts/tools.sh tf [-n]      print the Terraform CLI to use (see resolve_tf below);
 #                                 with -n, never build OpenTofu: exit 1 when none is at hand
 #   scripts/tools.sh install      install every pinned tool (e.g. to warm a CI cache)
@@ -33,6 +34,15 @@ log() { printf 'tools.sh: %s\n' "$*" >&2; }
 
 # The OpenTofu version is whatever tools/tofu/go.mod requires, so that the
 # cache directory changes whenever that file is bumped.
+# The changie version is whatever tools/changie/go.mod requires (v1.26.0's
+# module zip is refused by the proxy; v1.25.0 is the newest that builds).
+changie_version() {
+	local v
+	v=$(awk '$1 == "github.com/miniscruff/changie" { print $2; exit }' "$root/tools/changie/go.mod")
+	[[ -n $v ]] || { log "cannot find github.com/miniscruff/changie in tools/changie/go.mod"; exit 1; }
+	printf '%s\n' "$v"
+}
+
 tofu_version() {
 	local v
 	v=$(awk '$1 == "github.com/opentofu/opentofu" { print $2; exit }' "$root/tools/tofu/go.mod")
@@ -96,6 +106,13 @@ build_tofu() { # $out set by install_into
 		-o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu)
 }
 
+build_changie() { # $out set by install_into
+	local v
+	v=$(changie_version)
+	(cd "$root/tools/changie" && GOFLAGS=-mod=readonly go build -trimpath \
+		-ldflags "-s -w -X main.version=${v#v}" -o "$out/changie" github.com/miniscruff/changie)
+}
+
 tool_path() {
 	local name=$1 dir
 	case $name in
@@ -111,12 +128,16 @@ tool_path() {
 		dir=$cache/goreleaser-$GORELEASER_VERSION
 		install_into "$dir" goreleaser go_install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
 		;;
+	changie)
+		dir=$cache/changie-$(changie_version)
+		install_into "$dir" changie build_changie
+		;;
 	tofu)
 		dir=$cache/tofu-$(tofu_version)
 		install_into "$dir" tofu build_tofu
 		;;
 	*)
-		log "unknown tool '$name' (known: tfplugindocs golangci-lint goreleaser tofu)"
+		log "unknown tool '$name' (known: tfplugindocs golangci-lint goreleaser changie tofu)"
 		exit 2
 		;;
 	esac
@@ -158,19 +179,19 @@ tf)
 	resolve_tf "${2:-}"
 	;;
 install)
-	for t in tfplugindocs golangci-lint goreleaser tofu; do
+	for t in tfplugindocs golangci-lint goreleaser changie tofu; do
 		tool_path "$t" >/dev/null
 	done
 	;;
 install-for-test)
 	# What `make test` needs besides the CLI, in the order it needs them.
-	for t in tfplugindocs golangci-lint goreleaser; do
+	for t in tfplugindocs golangci-lint goreleaser changie; do
 		tool_path "$t" >/dev/null
 	done
 	;;
 versions)
 	printf '%s %s\n' tfplugindocs "$TFPLUGINDOCS_VERSION" golangci-lint "$GOLANGCI_LINT_VERSION" \
-		goreleaser "$GORELEASER_VERSION" tofu "$(tofu_version)"
+		goreleaser "$GORELEASER_VERSION" changie "$(changie_version)" tofu "$(tofu_version)"
 	;;
 *)
 	sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2

@@ -17,7 +17,7 @@ import (
 )
 
 // sandboxProc is a running livechat-sandbox and its control API
-// (API.md §5).
+// (platform-api.md §5.4).
 type sandboxProc struct {
 	cmd *exec.Cmd
 	url string

@@ -1,6 +1,6 @@
 // Command livechat-sandbox serves a stateful local stand-in of the LiveChat
 // platform's Billing, Partner Program, Accounts and Developer Console APIs,
-// so Terraform configurations can be tried offline. See API.md §5 and
+// so Terraform configurations can be tried offline. See platform-api.md §5 and
 // docs/guides/sandbox.md.
 package main
 
@@ -60,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The line tools wait for (API.md §5); stdout is unbuffered.
+	// The line tools wait for (platform-api.md §5.1); stdout is unbuffered.
 	fmt.Fprintf(stdout, "livechat-sandbox listening on http://%s\n", ln.Addr().String())
 	if msg := exposureWarning(ln.Addr(), cfg.opts); msg != "" {
 		fmt.Fprintln(stderr, msg)

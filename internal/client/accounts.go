@@ -14,7 +14,7 @@ import (
 )
 
 // AccessTokenLifetime is how long the platform's access tokens live
-// (API.md §0), assumed when an answer omits expires_in.
+// (platform-api.md §0.2), assumed when an answer omits expires_in.
 const AccessTokenLifetime = 8 * time.Hour
 
 // TokenReuseMargin is the least time an exchanged access token must still

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Affiliate campaigns of the Partner Program (API.md §2.1). The platform
+// Affiliate campaigns of the Partner Program (platform-api.md §2.1). The platform
 // has no get-by-id and no update: a campaign is created, listed (without its
 // id), searched (the only place its id appears) and disabled by id.
 
@@ -157,7 +157,7 @@ type CampaignSummary struct {
 // CreateCampaign creates a campaign. The request is repeated only when the
 // platform provably did not act on it: a campaign name is unique, and a
 // blind retry of a create that succeeded would answer 409. After an unknown
-// outcome the campaign is looked for by name (API.md §4); one that had the
+// outcome the campaign is looked for by name (platform-api.md §6.2); one that had the
 // name before the request was sent is never taken for it.
 func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (CreateResult[CreatedCampaign], error) {
 	bySlug := func(found []CampaignSearchResult) map[string]bool {

@@ -16,13 +16,13 @@ import (
 // that differ only by the kind of charge.
 
 // Kinds of charge: the <kind> path segment of the Billing API, which a
-// checkout link names too (API.md §1, §1.4).
+// checkout link names too (platform-api.md §1, §1.4).
 const (
 	ChargeTypeDirect    = "direct_charge"
 	ChargeTypeRecurrent = "recurrent_charge"
 )
 
-// Charge statuses (API.md §1.1, §1.2). The platform may add others, so
+// Charge statuses (platform-api.md §1.1, §1.2). The platform may add others, so
 // statuses are plain strings.
 const (
 	ChargePending   = "pending"
@@ -38,7 +38,7 @@ const (
 )
 
 // ChargeCommon holds the fields every charge has, recurrent or direct
-// (API.md §1.1, §1.2). Money is in cents.
+// (platform-api.md §1.1, §1.2). Money is in cents.
 type ChargeCommon struct {
 	ID                  string    `json:"id"`
 	BuyerOrganizationID string    `json:"buyer_organization_id"`

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// CheckoutBaseURL is where the Marketplace's checkout links start (API.md §1.4).
+// CheckoutBaseURL is where the Marketplace's checkout links start (platform-api.md §1.4).
 const CheckoutBaseURL = "https://www.livechat.com/marketplace/checkout/charge/"
 
 // CheckoutURL builds the Marketplace link that sends a buyer to an existing

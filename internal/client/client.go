@@ -27,7 +27,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Default base URLs of the four APIs (API.md §0).
+// Default base URLs of the four APIs (platform-api.md §0.1).
 const (
 	DefaultBillingURL          = "https://billing.text.com"
 	DefaultPartnersURL         = "https://api.livechatinc.com"

@@ -12,7 +12,7 @@ import (
 // DirectChargePageSize is the direct charge list's page size.
 const DirectChargePageSize = 20
 
-// DirectCharge is a one-time charge of Price × Quantity cents (API.md §1.2).
+// DirectCharge is a one-time charge of Price × Quantity cents (platform-api.md §1.2).
 type DirectCharge struct {
 	ChargeCommon
 	Quantity          int64  `json:"quantity"`
@@ -37,7 +37,7 @@ type DirectChargeFilter struct {
 
 // CreateDirectCharge creates a pending direct charge for product. It is
 // retried only when the platform provably did not act on it; after an
-// unknown outcome the charge it made is found by listing (API.md §4).
+// unknown outcome the charge it made is found by listing (platform-api.md §6.2).
 func (c *Client) CreateDirectCharge(ctx context.Context, product string, req DirectChargeRequest) (CreateResult[DirectCharge], error) {
 	spec := chargeSpec(c, ChargeTypeDirect, product, req, func(dc *DirectCharge) *ChargeCommon { return &dc.ChargeCommon })
 	// Direct charges of the same arguments are interchangeable. %#v quotes

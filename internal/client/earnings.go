@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Partner earnings and balance (API.md §2.2). The Partner Program reports
+// Partner earnings and balance (platform-api.md §2.2). The Partner Program reports
 // dollars as JSON numbers (and the balance total as a string). They are
 // decoded exactly, never through float64, and converted to integer cents
 // on request.

@@ -116,7 +116,7 @@ func TestPartnerBalance_againstSandbox(t *testing.T) {
 	if b.Pending.String() != "21.00" || b.Withdrawn.String() != "37.00" || b.Available.String() != "362.00" || b.Total.String() != "420.00" {
 		t.Fatalf("balance %s %s %s %s", b.Pending, b.Withdrawn, b.Available, b.Total)
 	}
-	// The figures of API.md §2.2, which the sandbox seeds.
+	// The figures of platform-api.md §2.2, which the sandbox seeds.
 	const pending, withdrawn, available, total = 2100, 3700, 36200, 42000
 	if cents(t, b.Pending) != pending || cents(t, b.Withdrawn) != withdrawn || cents(t, b.Available) != available || cents(t, b.Total) != total {
 		t.Fatal("balance cents disagree with the sandbox")

@@ -54,7 +54,7 @@ func (e *APIError) Error() string {
 }
 
 // newAPIError builds an APIError from a response, reading the message from
-// any of the envelopes the platform uses (API.md §0):
+// any of the envelopes the platform uses (platform-api.md §0.4):
 //
 //	{"error":"…","error_description":"…"}   OAuth
 //	{"error":{"type":"…","message":"…"}}

@@ -13,14 +13,14 @@ const (
 )
 
 // BillingProducts are the products charges are made for, the <product> path
-// segment of the Billing API (API.md §1).
+// segment of the Billing API (platform-api.md §1).
 func BillingProducts() []string { return []string{ProductLiveChat, ProductHelpDesk} }
 
 // LicenseProducts are the products a partner's client license (and so its
-// subscription) is for (API.md §2.3).
+// subscription) is for (platform-api.md §2.3).
 func LicenseProducts() []string { return []string{ProductLiveChat, ProductChatBot, ProductHelpDesk} }
 
-// CampaignProducts are the products an affiliate campaign can promote (API.md §2.1).
+// CampaignProducts are the products an affiliate campaign can promote (platform-api.md §2.1).
 func CampaignProducts() []string {
 	return []string{ProductLiveChat, ProductChatBot, ProductHelpDesk, CampaignProductPartnerProgram}
 }

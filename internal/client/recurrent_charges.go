@@ -6,7 +6,7 @@ import (
 )
 
 // RecurrentCharge is a subscription the buyer pays every Months months
-// (API.md §1.1). Money is in cents; unset timestamps are nil.
+// (platform-api.md §1.1). Money is in cents; unset timestamps are nil.
 type RecurrentCharge struct {
 	ChargeCommon
 	ExternalID      string     `json:"external_id"`

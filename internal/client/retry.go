@@ -19,7 +19,7 @@ import (
 // requests move money or make unique objects, so they are repeated only when
 // the server provably did not act: the connection was refused, or it
 // answered 429/503 with Retry-After, which the platform sends before
-// processing (API.md §4).
+// processing (platform-api.md §6.1).
 //
 // A retry never outlives the call: when the context is done, or when the
 // server asks to wait past the request timeout, the last answer is returned

@@ -10,7 +10,7 @@ import (
 )
 
 // Solution partners' client organizations, licenses and subscriptions
-// (API.md §2.3).
+// (platform-api.md §2.3).
 
 // Subscription plans and billing cycles.
 const (

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// In-app upgrade types and payment types (API.md §3).
+// In-app upgrade types and payment types (platform-api.md §3).
 const (
 	UpgradeTypeOnce     = "once"
 	UpgradeTypeQuantity = "quantity"

@@ -17,7 +17,7 @@ import (
 
 func TestAccLedgerEntriesDataSource_allPagesAndFilters(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	// The sandbox's seed ledger (internal/sandbox/seed.go; API.md §5 names
+	// The sandbox's seed ledger (internal/sandbox/seed.go; platform-api.md §5.3 names
 	// no figures): collections of 152.00, 79.00 and 152.00, a refund of
 	// 19.00 and a withdrawal of 100.00, 18 to 30 days old.
 	totals := map[string]int64{"collection": 38300, "refund": -1900, "withdrawal": -10000}

@@ -14,7 +14,7 @@ import (
 
 func TestAccPartnerBalanceDataSource(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	// The sandbox seeds the balance API.md §2.2 documents.
+	// The sandbox seeds the balance platform-api.md §2.2 documents.
 	const pending, withdrawn, available, total = 2100, 3700, 36200, 42000
 	const addr = "data.livechat_partner_balance.this"
 	check := func(name, exact string, cents int64) []statecheck.StateCheck {

@@ -32,7 +32,7 @@ func TestAccExamples(t *testing.T) {
 		{path: "data-sources/livechat_ledger_entries/data-source.tf",
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("refunded_cents", knownvalue.NotNull())}},
 		{path: "data-sources/livechat_coupons/data-source.tf",
-			// The two coupons API.md §2.2 lists; one of them is a percentage.
+			// The two coupons platform-api.md §2.2 lists; one of them is a percentage.
 			checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("coupon_labels", knownvalue.MapExact(map[string]knownvalue.Check{
 					"1": knownvalue.StringExact("30% off first payment"),

@@ -51,7 +51,7 @@ func errorWords(parts ...string) *regexp.Regexp {
 
 // seedLedgerBalance is the balance of a fresh sandbox's ledger, the sum of
 // the entries internal/sandbox/seed.go writes: 152.00 + 79.00 - 19.00 -
-// 100.00 + 152.00. API.md §5 promises only a balance that is their sum.
+// 100.00 + 152.00. platform-api.md §5.3 promises only a balance that is their sum.
 const seedLedgerBalance int64 = 26400
 
 // testSandbox is an in-process sandbox for one test.

@@ -332,7 +332,7 @@ func TestDirectChargeConverters(t *testing.T) {
 	}
 }
 
-// A create whose answer is lost after the platform acted (API.md §4) is
+// A create whose answer is lost after the platform acted (platform-api.md §6.1) is
 // reconciled by listing: the charge it made is adopted, not made twice.
 func TestAccDirectChargeResource_dropAfterCommitAdopted(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})

@@ -724,7 +724,7 @@ resource "livechat_recurrent_charge" "test" {
 }
 
 // A recurrent charge create whose connection drops after the platform
-// committed it (API.md §4): not retried, so no second charge, and the
+// committed it (platform-api.md §6.1): not retried, so no second charge, and the
 // error says the charge may exist and how to adopt it.
 func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
@@ -748,7 +748,7 @@ func TestAccRecurrentChargeResource_dropAfterCommit(t *testing.T) {
 }
 
 // A create the platform refused before processing it (503 with
-// Retry-After, API.md §4) is retried and makes exactly one charge.
+// Retry-After, platform-api.md §6.1) is retried and makes exactly one charge.
 func TestAccRecurrentChargeResource_createRetriedWhenRefusedBeforeProcessing(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	sbx.addFault(t, map[string]any{"route": "POST /v3/recurrent_charge/", "status": 503, "retry_after_s": 1, "count": 1})

@@ -23,7 +23,7 @@ import (
 )
 
 // sandboxStat reads one route's count from the sandbox's stats endpoint
-// (API.md §5), the way an outside observer would.
+// (platform-api.md §5.4), the way an outside observer would.
 func (s *testSandbox) sandboxStat(t *testing.T, route string) int64 {
 	t.Helper()
 	resp, err := http.Get(s.URL + "/_sandbox/stats")

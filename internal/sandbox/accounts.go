@@ -29,7 +29,7 @@ func (s *Server) accountsRoutes() {
 	s.mux.HandleFunc("GET /v2/info", s.requireAccess(famAccounts, s.info))
 }
 
-// token implements the refresh-token grant (API.md §0).
+// token implements the refresh-token grant (platform-api.md §0.2).
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	form, status, code, msg := s.tokenRequest(r)
 	if code != "" {

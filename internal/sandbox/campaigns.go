@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 )
 
-// Affiliate campaigns of the Partner Program (API.md §2.1). The platform
+// Affiliate campaigns of the Partner Program (platform-api.md §2.1). The platform
 // gives a campaign no id on create or in the list; only the search endpoint
 // shows it, and disabling needs it.
 

@@ -12,7 +12,7 @@ import (
 // This file holds what recurrent_charges.go and direct_charges.go share:
 // the buyer and seller identities a sandbox charge carries, the product
 // path segment and its scopes, request validation, and the control API
-// through which the buyer answers a charge (API.md §5).
+// through which the buyer answers a charge (platform-api.md §5.4).
 //
 // Control API for charges (no auth, loopback only, JSON in and out):
 //
@@ -35,13 +35,13 @@ import (
 // subscription is recorded as a settled direct charge whose
 // recurrent_charge_id names the subscription.
 
-// Billing products, the <product> path segment (API.md §1).
+// Billing products, the <product> path segment (platform-api.md §1).
 const (
 	productLiveChat = "livechat"
 	productHelpDesk = "helpdesk"
 )
 
-// commissionPercent is the platform's share of every charge (API.md §1.1).
+// commissionPercent is the platform's share of every charge (platform-api.md §1.1).
 const commissionPercent = 20
 
 // The buyer of every sandbox charge: one organization with one license and
@@ -59,7 +59,7 @@ const (
 // A day keeps past_due and processed observable with /_sandbox/clock/advance.
 const settleDelay = 24 * time.Hour
 
-// Charge statuses (API.md §1.1, §1.2).
+// Charge statuses (platform-api.md §1.1, §1.2).
 const (
 	statusPending   = "pending"
 	statusAccepted  = "accepted"
@@ -426,7 +426,7 @@ func (s *Server) setPaymentFailsLocked(x *tx, r *http.Request, id string, fail b
 	return nil, errNotFound("charge", id)
 }
 
-// Charge kinds, as the checkout link names them (API.md §1.4).
+// Charge kinds, as the checkout link names them (platform-api.md §1.4).
 const (
 	kindRecurrent = "recurrent_charge"
 	kindDirect    = "direct_charge"

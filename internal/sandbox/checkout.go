@@ -8,7 +8,7 @@ import (
 )
 
 // The buyer's side of a charge: the page a charge's confirmation_url opens,
-// and the Marketplace checkout link of API.md §1.4 mapped onto the sandbox
+// and the Marketplace checkout link of platform-api.md §1.4 mapped onto the sandbox
 // (https://www.livechat.com/marketplace/checkout/charge/<id>/<kind> becomes
 // <sandbox>/marketplace/checkout/charge/<id>/<kind>). Both show the charge
 // and let the buyer accept or decline it with a form that posts back to the

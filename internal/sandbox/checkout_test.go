@@ -63,7 +63,7 @@ func TestCheckoutPage_recurrent(t *testing.T) {
 		t.Fatal("the charge name is not escaped")
 	}
 
-	// The checkout link of API.md §1.4, with icon and description.
+	// The checkout link of platform-api.md §1.4, with icon and description.
 	link := "/marketplace/checkout/charge/" + id + "/recurrent_charge?icon=" +
 		url.QueryEscape("https://cdn.example.com/i.png") + "&description=" + url.QueryEscape(`Best "plan" & more`)
 	status, page = h.page("GET", link, nil)

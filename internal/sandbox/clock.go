@@ -8,7 +8,7 @@ import (
 // maxAdvanceDays bounds one clock advance (ten years).
 const maxAdvanceDays = 3650
 
-// clockRoutes registers POST /_sandbox/clock/advance (API.md §5).
+// clockRoutes registers POST /_sandbox/clock/advance (platform-api.md §5.4).
 func (s *Server) clockRoutes() {
 	s.mux.HandleFunc("POST /_sandbox/clock/advance", loopbackOnly(s.advanceClock))
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// controlRoutes registers the control API of API.md §5 (no auth, loopback
+// controlRoutes registers the control API of platform-api.md §5.4 (no auth, loopback
 // only). Families add their own control endpoints in their files.
 func (s *Server) controlRoutes() {
 	s.mux.HandleFunc("GET /_sandbox/health", loopbackOnly(s.health))

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// coupon is a Partner Program discount (API.md §2.2).
+// coupon is a Partner Program discount (platform-api.md §2.2).
 type coupon struct {
 	ID    int64  `json:"id"`
 	Label string `json:"label"`

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// directChargePageSize is the direct charge list's page size (API.md §1.2).
+// directChargePageSize is the direct charge list's page size (platform-api.md §1.2).
 const directChargePageSize = 20
 
-// directCharge is a one-time charge (API.md §1.2) as the sandbox stores it.
+// directCharge is a one-time charge (platform-api.md §1.2) as the sandbox stores it.
 // Lifecycle: pending → accepted (the buyer) → processed (the seller
 // activates) → success (collected a day later, see clock.go) or failed;
 // pending → declined. There is no cancel.
@@ -38,7 +38,7 @@ type directCharge struct {
 	ProcessedAt  *time.Time `json:"processed_at"`
 }
 
-// directChargeJSON is the wire form of API.md §1.2.
+// directChargeJSON is the wire form of platform-api.md §1.2.
 type directChargeJSON struct {
 	ID string `json:"id"`
 	chargeParties

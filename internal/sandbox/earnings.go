@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Partner earnings and balance (API.md §2.2). The Partner Program reports
+// Partner earnings and balance (platform-api.md §2.2). The Partner Program reports
 // money in dollars; the sandbox keeps cents and writes the JSON number
 // literals itself, so no binary float ever touches an amount.
 

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// Fault injection (API.md §5): POST /_sandbox/faults adds a rule, rules
+// Fault injection (platform-api.md §5.4): POST /_sandbox/faults adds a rule, rules
 // accumulate, DELETE /_sandbox/faults clears them all.
 //
 // A rule matches a request whose "METHOD /path" starts with its route ("*":

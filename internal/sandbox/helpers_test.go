@@ -160,7 +160,7 @@ func billingError(t *testing.T, r response, status int, code string) string {
 	return msg
 }
 
-// checkShape checks that obj has exactly the keys of an API.md example
+// checkShape checks that obj has exactly the keys of a platform-api.md example
 // with the JSON types given: "string", "number", "bool", "time" (RFC 3339
 // string), "time?" (null or RFC 3339), "string?" (null or string).
 func checkShape(t *testing.T, obj map[string]any, shape map[string]string) {
@@ -206,7 +206,7 @@ func checkShape(t *testing.T, obj map[string]any, shape map[string]string) {
 	}
 }
 
-// recurrentShape is the example object of API.md §1.1.
+// recurrentShape is the example object of platform-api.md §1.1.
 var recurrentShape = map[string]string{
 	"id": "string", "buyer_organization_id": "string", "buyer_license_id": "number", "buyer_account_id": "string",
 	"buyer_entity_id": "string", "seller_client_id": "string", "order_client_id": "string",
@@ -217,7 +217,7 @@ var recurrentShape = map[string]string{
 	"created_at": "time",
 }
 
-// directShape is the object of API.md §1.2.
+// directShape is the object of platform-api.md §1.2.
 var directShape = map[string]string{
 	"id": "string", "buyer_organization_id": "string", "buyer_license_id": "number", "buyer_account_id": "string",
 	"buyer_entity_id": "string", "seller_client_id": "string", "order_client_id": "string",

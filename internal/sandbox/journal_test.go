@@ -14,7 +14,7 @@ import (
 )
 
 // seedLedgerBalance is the balance of the ledger seed.go writes, the sum of
-// its entries as API.md §5 promises: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
+// its entries as platform-api.md §5.3 promises: 152.00 + 79.00 - 19.00 - 100.00 + 152.00.
 const seedLedgerBalance int64 = 26400
 
 func TestJournal_RestartLoadsState(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// ledgerPageSize is the Billing ledger's page size (API.md §1.3).
+// ledgerPageSize is the Billing ledger's page size (platform-api.md §1.3).
 const ledgerPageSize = 20
 
 // ledgerEntry is one ledger movement; Value is signed cents (collections

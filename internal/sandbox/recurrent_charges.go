@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// recurrentCharge is a subscription (API.md §1.1) as the sandbox stores it.
+// recurrentCharge is a subscription (platform-api.md §1.1) as the sandbox stores it.
 // Lifecycle: pending → accepted (the buyer) → active (the seller activates;
 // a trial first, then a renewal every `months`) → past_due (a renewal is
 // invoiced) → active (collected) or frozen (the payment failed; activate
@@ -38,7 +38,7 @@ type recurrentCharge struct {
 }
 
 // recurrentChargeJSON is the wire form, field for field the example of
-// API.md §1.1.
+// platform-api.md §1.1.
 type recurrentChargeJSON struct {
 	ID string `json:"id"`
 	chargeParties

@@ -1,6 +1,6 @@
 // Package sandbox is a stateful local stand-in for the LiveChat platform:
 // the Billing, Partner Program, Accounts and Developer Console APIs behind
-// one net/http handler, plus the control API of API.md §5 under /_sandbox/.
+// one net/http handler, plus the control API of platform-api.md §5.4 under /_sandbox/.
 // Acceptance tests start it in-process with httptest; cmd/livechat-sandbox
 // serves it to users. It imports neither Terraform nor the provider's client.
 //
@@ -24,7 +24,7 @@ import (
 	"time"
 )
 
-// Default credentials of a sandbox (API.md §5).
+// Default credentials of a sandbox (platform-api.md §5.1).
 const (
 	DefaultAccessToken     = "sandbox-access-token"
 	DefaultPartnerToken    = "sandbox-partner-token"
@@ -42,7 +42,7 @@ const (
 // AllScopes are the OAuth scopes a sandbox token has unless told otherwise.
 var AllScopes = []string{"billing_manage", "billing--all:rw", "billing_admin", "ledger_read"}
 
-// Options configure a sandbox. Zero values take the defaults of API.md §5.
+// Options configure a sandbox. Zero values take the defaults of platform-api.md §5.1.
 type Options struct {
 	AccessToken     string
 	PartnerToken    string
@@ -57,7 +57,7 @@ type Options struct {
 	ClientSecret string
 	RefreshToken string
 	// PersonalAccessToken and AccountID form the Basic credential that
-	// Billing and the Developer Console accept (API.md §0).
+	// Billing and the Developer Console accept (platform-api.md §0.2).
 	PersonalAccessToken string
 	AccountID           string
 

@@ -2,7 +2,7 @@ package sandbox
 
 import "time"
 
-// seed fills a new sandbox with the data of API.md §5: two coupons, the
+// seed fills a new sandbox with the data of platform-api.md §5.3: two coupons, the
 // Developer Console app sandbox-app, a ledger whose balance is the sum of
 // its entries and partner earnings. Families with seed data add it here.
 // x is nil for an in-memory sandbox.

@@ -11,7 +11,7 @@ import (
 )
 
 // Solution partners' client organizations, licenses and subscriptions
-// (API.md §2.3). The card token of a subscription is checked for presence
+// (platform-api.md §2.3). The card token of a subscription is checked for presence
 // and then dropped: the sandbox stores only that a card was added, so the
 // token never reaches the data file or the state dump.
 

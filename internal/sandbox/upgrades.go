@@ -19,7 +19,7 @@ import (
 	"unicode/utf8"
 )
 
-// In-app upgrades (API.md §3). The platform documents only the Developer
+// In-app upgrades (platform-api.md §3). The platform documents only the Developer
 // Console form, so the endpoints are this project's [ours]:
 //
 //	POST   /v2/applications/<app_id>/in-app-upgrades        → 201 object + webhook_secret (once)
@@ -58,7 +58,7 @@ const (
 	// every webhook the sandbox delivers [ours].
 	SignatureHeader = "X-LiveChat-Signature"
 
-	// SandboxAppID is the application every sandbox starts with (API.md §5).
+	// SandboxAppID is the application every sandbox starts with (platform-api.md §5.3).
 	SandboxAppID = "sandbox-app"
 
 	defaultWebhookTimeout = 5 * time.Second
@@ -394,7 +394,7 @@ func (s *Server) deleteUpgradeLocked(x *tx, id string) {
 	}
 }
 
-// upgradeWebhook is the documented payload (API.md §3).
+// upgradeWebhook is the documented payload (platform-api.md §3.3).
 type upgradeWebhook struct {
 	ID           string `json:"id"`
 	Transaction  string `json:"transaction"`

@@ -18,7 +18,7 @@ import (
 )
 
 // These tests pin the in-app upgrades endpoints and their control API to
-// API.md §3 and §5 over raw HTTP.
+// platform-api.md §3 and §5 over raw HTTP.
 
 const upgBase = "/v2/applications/sandbox-app/in-app-upgrades"
 
