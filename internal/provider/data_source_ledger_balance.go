@@ -28,7 +28,7 @@ func (d *ledgerBalanceDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *ledgerBalanceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The current balance of your LiveChat Billing ledger: collections from your apps' " +
-			"charges, less refunds and withdrawals. Needs a token with the `ledger_read` scope.",
+			"charges, less refunds and withdrawals. Needs a token with the `ledger_read` scope." + figuresReadAtPlan,
 		Attributes: map[string]schema.Attribute{
 			"balance": schema.Int64Attribute{
 				MarkdownDescription: "The balance in cents (`12345` is $123.45).",

@@ -49,7 +49,8 @@ func (d *ledgerEntriesDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *ledgerEntriesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every movement of your LiveChat Billing ledger (all pages), newest first, optionally " +
-			"filtered by type and date, with totals per type in cents. Needs a token with the `ledger_read` scope.",
+			"filtered by type and date, with totals per type in cents. Needs a token with the `ledger_read` scope." +
+			figuresReadAtPlan,
 		Attributes: map[string]schema.Attribute{
 			"type": schema.StringAttribute{
 				MarkdownDescription: "Only entries of this type: `collection` (money collected from a charge), `refund` " +

@@ -65,7 +65,7 @@ func (d *partnerBalanceDataSource) Schema(_ context.Context, _ datasource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Your Partner Program balance: commission pending, withdrawn and available. The platform reports " +
 			"dollars; each figure is given exactly as a decimal string and as integer cents, never as a binary float. " +
-			"Needs the provider's `partner_token`.",
+			"Needs the provider's `partner_token`." + figuresReadAtPlan,
 		Attributes: mergeAttributes(
 			dollarsAttributes("pending", "Commission not yet available"),
 			dollarsAttributes("withdrawn", "Commission paid out"),

@@ -88,7 +88,7 @@ func (d *partnerEarningsDataSource) Schema(_ context.Context, _ datasource.Schem
 		MarkdownDescription: "Your Partner Program earnings: balance, blocked and pending amounts, withdrawals and commission, " +
 			"in all and per program (affiliate, solution) and product. The platform reports dollars; each figure is " +
 			"given exactly as a decimal string and as integer cents, never as a binary float. Needs the provider's " +
-			"`partner_token`.",
+			"`partner_token`." + figuresReadAtPlan,
 		Attributes: mergeAttributes(
 			dollarsAttributes("balance", "Commission available to withdraw"),
 			dollarsAttributes("blocked", "Commission on hold"),

@@ -82,3 +82,9 @@ func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.Strin
 			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), shown))
 	}
 }
+
+// figuresReadAtPlan is the last sentence of every money data source's
+// description: its figures are read when Terraform plans.
+const figuresReadAtPlan = " Terraform reads data sources when it plans, so after an apply that collects money (an " +
+	"activated charge) the figures are the ones from before it until the next refresh: run " +
+	"`terraform apply -refresh-only` to read the new ones."
