@@ -245,7 +245,9 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	rc.Logger = nil
-	rc.RetryMax = c.cfg.MaxRetries
+	// checkRetry keeps the two budgets of callState.takeRetry; this is only
+	// their sum, so that go-retryablehttp never stops before them.
+	rc.RetryMax = c.cfg.MaxRetries * (1 + rateLimitRetriesPerRetry)
 	rc.RetryWaitMin = c.cfg.RetryWaitMin
 	rc.RetryWaitMax = c.cfg.RetryWaitMax
 	rc.CheckRetry = checkRetry
@@ -437,6 +439,9 @@ const (
 type callState struct {
 	class    retryClass
 	attempts int
+	// maxRetries is max_retries; failureRetries and waitRetries count the
+	// retries of failed answers and of answers that asked to wait.
+	maxRetries, failureRetries, waitRetries int
 	// lastFailure describes the last failed attempt ("HTTP 503", a network error).
 	lastFailure string
 	// stopped says why retrying stopped before max retries, if it did.
@@ -477,7 +482,7 @@ type request struct {
 func (c *Client) do(ctx context.Context, r request) error {
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.RequestTimeout, errRequestTimeout)
 	defer cancel()
-	st := &callState{class: r.retry}
+	st := &callState{class: r.retry, maxRetries: c.cfg.MaxRetries}
 	st.interrupted, _ = ctx.Value(interruptKey{}).(<-chan struct{})
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 

@@ -246,7 +246,8 @@ func TestCreate_outcomes(t *testing.T) {
 		want  want
 	}{
 		{faultNone, want{stored: 1, posts: 1}},
-		{fault429, want{stored: 0, posts: 3, fails: true, outcome: NotCreated}},
+		// A 429 asks to wait: the first POST and five times max_retries (2) more.
+		{fault429, want{stored: 0, posts: 11, fails: true, outcome: NotCreated}},
 		{fault503RetryAfter, want{stored: 1, posts: 2}},
 		{fault400, want{stored: 0, posts: 1, fails: true, outcome: NotCreated}},
 		{fault502Committed, want{stored: 1, posts: 1, adopted: true}},

@@ -50,6 +50,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		st.stopped = "the operation was interrupted, and a request the platform did not act on is not sent again"
 		return false, err
 	}
+	if !st.takeRetry(asksToWait(resp)) {
+		return false, err
+	}
 	if wait, ok := retryAfter(resp, time.Now()); ok {
 		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
 			st.stopped = fmt.Sprintf("the server asked to retry after %s (Retry-After), later than the request timeout allows", wait)
@@ -57,6 +60,37 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		}
 	}
 	return true, err
+}
+
+// rateLimitRetriesPerRetry is how many answers that ask to wait one retry
+// of max_retries is worth. Such an answer is the platform pacing its
+// clients, not a failure: a run of hundreds of objects under a rate limit
+// has to wait it out, while a server that fails keeps its tight bound.
+const rateLimitRetriesPerRetry = 5
+
+// takeRetry counts a retry against its budget: answers that ask to wait
+// against the rate-limit budget, everything else against max_retries. It
+// reports false when the budget is spent.
+func (st *callState) takeRetry(waitAnswer bool) bool {
+	if waitAnswer {
+		st.waitRetries++
+		return st.waitRetries <= st.maxRetries*rateLimitRetriesPerRetry
+	}
+	st.failureRetries++
+	return st.failureRetries <= st.maxRetries
+}
+
+// asksToWait reports an answer that asks the client to come back later: a
+// 429, or a 503 with Retry-After.
+func asksToWait(resp *http.Response) bool {
+	if resp == nil {
+		return false
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return true
+	}
+	_, ok := retryAfter(resp, time.Now())
+	return ok && resp.StatusCode == http.StatusServiceUnavailable
 }
 
 // interrupted reports whether the caller of a creating call asked to stop.

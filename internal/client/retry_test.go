@@ -483,3 +483,66 @@ func TestPermanentTransportErrorsAreNotRetried(t *testing.T) {
 		t.Fatalf("server saw %d requests; a redirect is neither followed nor retried", n)
 	}
 }
+
+// Answers that ask to wait are the platform pacing its clients: they have a
+// budget of their own, five times max_retries, so that a long run under a
+// rate limit waits it out while a failing server keeps the tight bound.
+func TestRateLimitedAnswersHaveTheirOwnBudget(t *testing.T) {
+	t.Parallel()
+	waitThenOK := func(waits int, fail func(http.ResponseWriter)) *fakeServer {
+		return failThenOK(t, waits, func(w http.ResponseWriter) {
+			w.Header().Set("Retry-After", "0")
+			fail(w)
+		})
+	}
+	for _, tc := range []struct {
+		name       string
+		srv        *fakeServer
+		maxRetries int
+		wantOK     bool
+		wantCalls  int
+	}{
+		{"429 beyond max_retries, within the budget", waitThenOK(12, status(429)), 3, true, 13},
+		{"503 with Retry-After within the budget", waitThenOK(15, status(503)), 3, true, 16},
+		{"429 past the budget", waitThenOK(100, status(429)), 2, false, 11},
+		{"max_retries 0 retries nothing", waitThenOK(1, status(429)), 0, false, 1},
+		{"500 keeps the max_retries bound", failThenOK(t, 100, status(500)), 3, false, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testConfig(tc.srv.URL)
+			cfg.MaxRetries = tc.maxRetries
+			_, err := newTestClient(t, cfg).GetLedgerBalance(context.Background())
+			if (err == nil) != tc.wantOK {
+				t.Fatalf("success = %v, want %v (err %v)", err == nil, tc.wantOK, err)
+			}
+			if n := tc.srv.count(); n != tc.wantCalls {
+				t.Errorf("server saw %d requests, want %d", n, tc.wantCalls)
+			}
+		})
+	}
+}
+
+// The two budgets are apart: waits do not use up the retries of failures.
+func TestRateLimitedAnswersDoNotSpendFailureRetries(t *testing.T) {
+	t.Parallel()
+	srv := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		switch {
+		case n > 8:
+			writeJSONBody(w, http.StatusOK, map[string]any{"balance": 4200})
+		case n%2 == 1:
+			w.Header().Set("Retry-After", "0")
+			status(429)(w)
+		default:
+			status(502)(w)
+		}
+	})
+	cfg := testConfig(srv.URL)
+	cfg.MaxRetries = 4
+	if _, err := newTestClient(t, cfg).GetLedgerBalance(context.Background()); err != nil {
+		t.Fatalf("four 429s and four 502s with max_retries = 4: want success, got %v", err)
+	}
+	if n := srv.count(); n != 9 {
+		t.Errorf("server saw %d requests, want 9", n)
+	}
+}

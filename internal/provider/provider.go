@@ -154,7 +154,9 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a failed request is retried (reads and state changes on 429, 5xx " +
-					"and network errors; creating requests only when the platform provably did not act). Defaults to `4`.",
+					"and network errors; creating requests only when the platform provably did not act). Answers that ask " +
+					"to wait (429, and 503 with `Retry-After`) are the platform pacing its clients and have a budget five " +
+					"times as large, within `request_timeout`. `0` turns retries off. Defaults to `4`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

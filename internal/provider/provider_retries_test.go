@@ -36,7 +36,8 @@ func TestAccProviderConfig_maxRetriesRidesOutUnavailable(t *testing.T) {
 	}
 }
 
-// Fewer retries than 503s: the read fails after exactly max_retries + 1
+// Fewer retries than 503s that do not ask to wait (no Retry-After, so they
+// are failures, not pacing): the read fails after exactly max_retries + 1
 // attempts, with the platform's status and message, and the hint names
 // max_retries. max_retries = 0 means one attempt.
 func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
@@ -49,7 +50,7 @@ func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("max_retries=%d", tc.maxRetries), func(t *testing.T) {
 			sbx := newTestSandbox(t, sandbox.Options{})
-			sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "retry_after_s": 1, "count": tc.faults})
+			sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 503, "count": tc.faults})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
@@ -62,5 +63,22 @@ func TestAccProviderConfig_maxRetriesExhausted(t *testing.T) {
 				t.Fatalf("max_retries = %d sent %d balance requests, want %d", tc.maxRetries, n, tc.maxRetries+1)
 			}
 		})
+	}
+}
+
+// A run of 429s longer than max_retries is waited out: a 429 is the platform
+// pacing its clients, with a budget five times max_retries.
+func TestAccProviderConfig_rateLimitIsWaitedOut(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	sbx.addFault(t, map[string]any{"route": balanceRoute, "status": 429, "retry_after_s": 0, "count": 6})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            sbx.ledgerConfigRetries(2),
+			ConfigStateChecks: seedBalanceIsRead(),
+		}},
+	})
+	if n := sbx.RequestCount(balanceRoute); n < 7 {
+		t.Fatalf("%d balance requests, want at least 7 (six 429s, then the answer)", n)
 	}
 }
