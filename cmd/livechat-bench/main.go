@@ -4,15 +4,18 @@
 // it runs apply, a no-change plan, a plan with -refresh=false and a
 // destroy for each provider in turn, R times, and reports wall time, CPU
 // time of terraform and of the provider processes apart, API calls and
-// the provider's peak RSS, with ratios to both floors. It writes the
-// result to BENCHMARKS.md (-out).
+// the provider's peak RSS, with ratios to both floors. Once per run it also
+// applies the largest N with a share of the calls answered 429 (-rate-limit)
+// and load-tests the sandbox itself with its store filled (-throughput). It
+// writes the result to BENCHMARKS.md (-out).
 //
 // Run it from the repository root through scripts/tf-env.sh (make bench),
 // which picks the CLI; it builds everything it runs itself.
 //
 // Usage:
 //
-//	livechat-bench [-n 100,500,1000] [-latency 0,20] [-r 3] [-out BENCHMARKS.md] [-work build/bench]
+//	livechat-bench [-n 100,500,1000] [-latency 0,20] [-r 3] [-rate-limit 0.2] [-throughput=true]
+//	               [-out BENCHMARKS.md] [-work build/bench]
 package main
 
 import (
@@ -26,6 +29,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,6 +46,10 @@ type options struct {
 	work       string
 	terraform  string
 	invocation string
+	// rateLimit is the share of calls answered 429 in the rate-limited
+	// apply at the largest N; 0 skips it.
+	rateLimit  float64
+	throughput bool
 }
 
 func main() {
@@ -69,6 +77,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.work, "work", filepath.Join("build", "bench"), "directory for binaries, configurations and logs")
 	fs.StringVar(&o.terraform, "terraform", os.Getenv("TF"), "the Terraform (or OpenTofu) CLI; default $TF, else terraform on PATH")
 	fs.StringVar(&o.invocation, "invocation", "", "how the run was started, for the report (default: this command line)")
+	fs.Float64Var(&o.rateLimit, "rate-limit", 0.2, "share of calls answered 429 in an extra apply at the largest N (0: no such apply)")
+	fs.BoolVar(&o.throughput, "throughput", true, "also measure the sandbox's own reads and durable writes per second")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -78,6 +88,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.latencies, err = intList(*lat, 0); err != nil {
 		return o, fmt.Errorf("-latency: %w", err)
+	}
+	if !(o.rateLimit >= 0 && o.rateLimit < 1) {
+		return o, errors.New("-rate-limit must be at least 0 and less than 1")
 	}
 	if o.reps < 1 {
 		return o, errors.New("-r must be at least 1")
@@ -107,6 +120,7 @@ type bench struct {
 	runner   runner
 	subjects []subject
 	sandbox  *sandboxProc
+	bins     binaries
 	configs  string
 	logs     string
 }
@@ -125,6 +139,9 @@ func run(ctx context.Context, opts options) error {
 	if err != nil {
 		return err
 	}
+	if err := b.measureExtras(ctx, &rep); err != nil {
+		return err
+	}
 	rep.Machine.LoadAfter = loadAverage()
 	md := rep.markdown()
 	fmt.Print(md)
@@ -132,6 +149,26 @@ func run(ctx context.Context, opts options) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "livechat-bench: wrote %s\n", opts.out)
+	return nil
+}
+
+// measureExtras runs what is measured once per run: the rate-limited
+// apply at the largest N and the sandbox's own throughput.
+func (b *bench) measureExtras(ctx context.Context, rep *report) error {
+	if b.opts.rateLimit > 0 {
+		rl, err := b.measureRateLimited(ctx, slices.Max(b.opts.ns), b.opts.rateLimit)
+		if err != nil {
+			return err
+		}
+		rep.RateLimited = &rl
+	}
+	if b.opts.throughput {
+		tp, err := measureThroughput(ctx, b.bins.sandbox, b.logs)
+		if err != nil {
+			return err
+		}
+		rep.Throughput = tp
+	}
 	return nil
 }
 
@@ -172,7 +209,8 @@ func setUp(ctx context.Context, opts options) (*bench, func(), error) {
 
 // start runs the sandbox and serves the floors' store on loopback.
 func (b *bench) start(ctx context.Context, bins binaries) (*bench, func(), error) {
-	sb, err := startSandbox(ctx, bins.sandbox, b.logs)
+	b.bins = bins
+	sb, err := startSandbox(ctx, bins.sandbox, b.logs, "sandbox.err")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -111,6 +111,10 @@ type report struct {
 	Latencies []int
 	Reps      int
 	Samples   []sample
+	// RateLimited is the apply under 429s, when it ran.
+	RateLimited *rateLimitResult
+	// Throughput is the sandbox's own load test, when it ran.
+	Throughput []throughputResult
 }
 
 // cells walks the run's sizes, latencies and operations in order.
@@ -131,6 +135,8 @@ func (r report) markdown() string {
 	r.writeHeader(&b)
 	r.writeSummary(&b, med)
 	r.writeDetail(&b, med)
+	r.writeRateLimited(&b)
+	r.writeThroughput(&b)
 	r.writeTargets(&b, med)
 	return b.String()
 }
@@ -192,5 +198,40 @@ func (r report) writeDetail(b *strings.Builder, med map[cellKey]measurement) {
 				seconds(m.Wall), seconds(m.TerraformCPU), seconds(m.ProviderCPU), m.Calls, megabytes(m.ProviderRSS), m.Plugins)
 		}
 	})
+	b.WriteString("\n")
+}
+
+func (r report) writeRateLimited(b *strings.Builder) {
+	rl := r.RateLimited
+	if rl == nil {
+		return
+	}
+	fmt.Fprintf(b, "## An apply of %d objects with %.0f%% of the calls answered 429\n\n", rl.N, rl.Share*100)
+	fmt.Fprintf(b, "Every platform call is answered 429 with `Retry-After: %d` at random with probability %.2f; "+
+		"then, without faults, a no-change plan and a destroy.\n\n", rateLimitRetryAfterS, rl.Share)
+	b.WriteString("| objects | wall s | API calls | 429s injected | apply exit | error diagnostics | objects stored | plan after it |\n")
+	b.WriteString("|---:|---:|---:|---:|---|---:|---:|---|\n")
+	exit, plan := "0", "no changes"
+	if rl.Failed {
+		exit = "failed"
+	}
+	if !rl.Converged {
+		plan = "changes or an error"
+	}
+	fmt.Fprintf(b, "| %d | %s | %d | %d | %s | %d | %d | %s |\n\n", rl.N, seconds(rl.Wall), rl.Calls, rl.Injected,
+		exit, rl.Errors, rl.Stored, plan)
+}
+
+func (r report) writeThroughput(b *strings.Builder) {
+	if len(r.Throughput) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "## The sandbox's own throughput\n\n"+
+		"`livechat-sandbox -data FILE` (every write answered after its fsync), over HTTP with keep-alive, "+
+		"%d recurrent charges stored first; each load runs for %s.\n\n", throughputObjects, throughputWindow)
+	b.WriteString("| load | clients | requests | failures | requests / s |\n|---|---:|---:|---:|---:|\n")
+	for _, t := range r.Throughput {
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %.0f |\n", t.What, t.Clients, t.Requests, t.Failures, t.perSecond())
+	}
 	b.WriteString("\n")
 }

@@ -139,3 +139,46 @@ func TestLivechatConfigSplitsObjects(t *testing.T) {
 		t.Errorf("7 objects should be 3 campaigns and 4 charges:\n%s", c)
 	}
 }
+
+func TestRateLimitTarget(t *testing.T) {
+	clean := rateLimitResult{N: 1000, Share: 0.2, Injected: 400, Stored: 1000, Converged: true}
+	for _, tc := range []struct {
+		name string
+		edit func(*rateLimitResult)
+		met  bool
+	}{
+		{"every object once, a clean plan after", func(*rateLimitResult) {}, true},
+		{"the apply failed", func(r *rateLimitResult) { r.Failed = true }, false},
+		{"an error diagnostic", func(r *rateLimitResult) { r.Errors = 1 }, false},
+		{"an object missing", func(r *rateLimitResult) { r.Stored = 999 }, false},
+		{"an object twice", func(r *rateLimitResult) { r.Stored = 1001 }, false},
+		{"changes after it", func(r *rateLimitResult) { r.Converged = false }, false},
+	} {
+		rl := clean
+		tc.edit(&rl)
+		got := report{RateLimited: &rl}.rateLimitTarget()
+		if len(got) != 1 || got[0].met != tc.met {
+			t.Errorf("%s: targets %+v, want one with met = %v", tc.name, got, tc.met)
+		}
+	}
+}
+
+func TestThroughputTargets(t *testing.T) {
+	tp := []throughputResult{
+		{What: "fill", Clients: 32, Requests: 10, Elapsed: time.Second},
+		{What: "read", Reads: true, Clients: 32, Requests: 6000, Elapsed: time.Second},
+		{What: "write", Clients: 32, Requests: 900, Elapsed: time.Second},
+		{What: "write", Clients: 1, Requests: 10, Elapsed: time.Second},
+	}
+	got := report{Throughput: tp}.throughputTargets()
+	if len(got) != 2 {
+		t.Fatalf("targets %+v, want two: the fill and the one-client load are not targets", got)
+	}
+	if !got[0].met || got[1].met {
+		t.Errorf("6,000 reads/s against 5,000 must meet, 900 writes/s against 1,000 must not: %+v", got)
+	}
+	tp[1].Failures = 1
+	if got := (report{Throughput: tp}).throughputTargets(); got[0].met {
+		t.Errorf("a load with a failure must not meet its target: %+v", got[0])
+	}
+}

@@ -26,14 +26,15 @@ type sandboxProc struct {
 
 var listeningRE = regexp.MustCompile(`^livechat-sandbox listening on (http://\S+)$`)
 
-// startSandbox starts bin on a free loopback port, in memory, and waits for
-// its first stdout line, which names its address.
-func startSandbox(ctx context.Context, bin, logDir string) (*sandboxProc, error) {
-	stderr, err := os.Create(filepath.Join(logDir, "sandbox.err"))
+// startSandbox starts bin on a free loopback port with args (in memory
+// without -data), its stderr going to errName in logDir, and waits for its
+// first stdout line, which names its address.
+func startSandbox(ctx context.Context, bin, logDir, errName string, args ...string) (*sandboxProc, error) {
+	stderr, err := os.Create(filepath.Join(logDir, errName))
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, "-listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, bin, append([]string{"-listen", "127.0.0.1:0"}, args...)...)
 	// An interrupted run stops the sandbox as stop does.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.Stderr = stderr
@@ -127,4 +128,50 @@ func (s *sandboxProc) calls(ctx context.Context) (int64, error) {
 
 func (s *sandboxProc) resetCalls(ctx context.Context) error {
 	return s.control(ctx, http.MethodDelete, "/_sandbox/stats", nil, nil)
+}
+
+// setFaults replaces the fault rules with rule.
+func (s *sandboxProc) setFaults(ctx context.Context, rule map[string]any) error {
+	if err := s.control(ctx, http.MethodDelete, "/_sandbox/faults", nil, nil); err != nil {
+		return err
+	}
+	return s.control(ctx, http.MethodPost, "/_sandbox/faults", rule, nil)
+}
+
+// faultsFired is how many times the fault rules fired.
+func (s *sandboxProc) faultsFired(ctx context.Context) (int64, error) {
+	var list struct {
+		Rules []struct {
+			Fired int64 `json:"fired"`
+		} `json:"rules"`
+	}
+	if err := s.control(ctx, http.MethodGet, "/_sandbox/faults", nil, &list); err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, r := range list.Rules {
+		n += r.Fired
+	}
+	return n, nil
+}
+
+// storedBenchObjects counts the active campaigns and the charges the
+// sandbox holds.
+func (s *sandboxProc) storedBenchObjects(ctx context.Context) (int, error) {
+	var state struct {
+		Campaigns []struct {
+			Active bool `json:"active"`
+		} `json:"campaigns"`
+		Charges []json.RawMessage `json:"recurrent_charges"`
+	}
+	if err := s.control(ctx, http.MethodGet, "/_sandbox/state", nil, &state); err != nil {
+		return 0, err
+	}
+	n := len(state.Charges)
+	for _, c := range state.Campaigns {
+		if c.Active {
+			n++
+		}
+	}
+	return n, nil
 }
