@@ -127,7 +127,7 @@ type benchObject struct {
 // newBenchObject configures srv (the provider against an in-process
 // sandbox, through the environment) and creates an object of typeName
 // with args, by a plan and an apply as Terraform makes them.
-func newBenchObject(b *testing.B, srv tfprotov6.ProviderServer, typeName string, args map[string]tftypes.Value) *benchObject {
+func newBenchObject(b testing.TB, srv tfprotov6.ProviderServer, typeName string, args map[string]tftypes.Value) *benchObject {
 	b.Helper()
 	ctx := b.Context()
 	sbx, err := sandbox.New(sandbox.Options{})
@@ -176,7 +176,7 @@ func (o *benchObject) noChangePlan() *tfprotov6.PlanResourceChangeRequest {
 }
 
 // protocolServer serves p as Terraform reaches it, less the gRPC transport.
-func protocolServer(b *testing.B, p provider.Provider) tfprotov6.ProviderServer {
+func protocolServer(b testing.TB, p provider.Provider) tfprotov6.ProviderServer {
 	srv, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		b.Fatal(err)
@@ -199,7 +199,7 @@ func objectWith(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
 	return tftypes.NewValue(obj, vals)
 }
 
-func dynamicValue(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+func dynamicValue(b testing.TB, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
 	dv, err := tfprotov6.NewDynamicValue(typ, v)
 	if err != nil {
 		b.Fatal(err)
@@ -207,7 +207,7 @@ func dynamicValue(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.Dy
 	return &dv
 }
 
-func failOnDiagnostics(b *testing.B, what string, err error, diags []*tfprotov6.Diagnostic) {
+func failOnDiagnostics(b testing.TB, what string, err error, diags []*tfprotov6.Diagnostic) {
 	if err != nil {
 		b.Fatalf("%s: %v", what, err)
 	}
