@@ -267,11 +267,19 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 // none. cleanhttp leaves TLSClientConfig nil, so the TLS floor would be
 // whatever crypto/tls defaults to; the platform speaks TLS 1.2 and later,
 // so the floor is stated here and no older protocol is ever negotiated.
+// cleanhttp keeps GOMAXPROCS+1 idle connections per host, fewer than the
+// ten operations Terraform runs at once: on a small CI runner most calls
+// would then open a new connection and handshake TLS again.
 func newDefaultTransport() *http.Transport {
 	t := cleanhttp.DefaultPooledTransport()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.MaxIdleConnsPerHost = idleConnsPerHost
 	return t
 }
+
+// idleConnsPerHost covers Terraform's default parallelism of 10 and the
+// larger values pipelines pass with -parallelism.
+const idleConnsPerHost = 32
 
 // configuredSecrets collects the secret values of cfg, to be masked in
 // every log line.

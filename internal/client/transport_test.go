@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // A redirect is never followed: neither the Authorization header nor a body
@@ -251,5 +253,44 @@ func TestTransportRefusesOldTLS(t *testing.T) {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Fatalf("the TLS 1.1 server answered %d requests", n)
+	}
+}
+
+// Terraform runs ten operations at once by default. The pool keeps a
+// connection idle for each of them, so a run reuses its connections instead
+// of opening (and, against the platform, handshaking TLS for) new ones.
+func TestDefaultTransportKeepsAConnectionPerParallelCaller(t *testing.T) {
+	t.Parallel()
+	var opened atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(2 * time.Millisecond) // keep the callers overlapping
+		writeJSONBody(w, http.StatusOK, map[string]any{"balance": 1})
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, testConfig(srv.URL))
+	const callers, rounds = 10, 20
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			for range rounds {
+				if _, err := c.GetLedgerBalance(context.Background()); err != nil {
+					t.Error(err)
+					return
+				}
+				// Terraform works between one call and the next, so
+				// that many connections are idle at once.
+				time.Sleep(3 * time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	if n := opened.Load(); n > 2*callers {
+		t.Errorf("%d callers making %d calls each opened %d connections, want at most %d", callers, rounds, n, 2*callers)
 	}
 }
