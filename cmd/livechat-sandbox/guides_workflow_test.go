@@ -107,6 +107,11 @@ func TestGuideWorkflows(t *testing.T) {
 		if !slices.Contains(rel.archive("sandbox").Formats, "tar.gz") || rel.archive("sandbox").WrapInDirectory != "" {
 			t.Errorf("the release's sandbox archive is not a flat tar.gz: %+v", rel.archive("sandbox"))
 		}
+		// The registry reads terraform-provider-livechat_<version>_<os>_<arch>.zip, and
+		// only what the signed SHA256SUMS lists.
+		if got := rel.render(t, rel.archive("provider").NameTemplate, "1.2.3", "linux", "amd64"); got != "terraform-provider-livechat_1.2.3_linux_amd64" {
+			t.Errorf("the provider's archive is named %s, not as the registry expects", got)
+		}
 		if !slices.Equal(rel.Checksum.IDs, []string{"provider"}) {
 			t.Errorf("the provider's SHA256SUMS lists %v, want only the provider's archives", rel.Checksum.IDs)
 		}

@@ -257,11 +257,12 @@ func TestAccGuideAuthentication_exchangeScript(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{RotateRefreshTokens: true})
 	dir := t.TempDir()
 	envFile, refreshFile := filepath.Join(dir, "env"), filepath.Join(dir, "refresh-token")
-	cmd := exec.Command("bash", filepath.Join(repoRoot, "examples/guides/authentication/exchange-refresh-token.sh"), envFile, refreshFile)
+	const script = "examples/guides/authentication/exchange-refresh-token.sh"
+	guideFile(t, script)
+	cmd := exec.Command("bash", filepath.Join(repoRoot, script), envFile, refreshFile)
 	cmd.Env = append(os.Environ(), "LIVECHAT_ACCOUNTS_URL="+sbx.URL,
 		"LIVECHAT_CLIENT_ID="+sandbox.DefaultClientID, "LIVECHAT_CLIENT_SECRET="+sandbox.DefaultClientSecret,
 		"LIVECHAT_REFRESH_TOKEN="+sandbox.DefaultRefreshToken)
-	guideFile(t, "examples/guides/authentication/exchange-refresh-token.sh")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("exchange-refresh-token.sh: %v\n%s", err, out)
 	}
