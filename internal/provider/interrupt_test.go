@@ -577,13 +577,18 @@ func serveProviderForCLI(t *testing.T) cliProviderServer {
 		cancel()
 		t.Fatal("the provider server gave no reattach configuration")
 	}
-	reattach, err := json.Marshal(map[string]any{interruptProviderAddr: map[string]any{
+	attach := map[string]any{
 		"Protocol":        cfg.Protocol,
 		"ProtocolVersion": cfg.ProtocolVersion,
 		"Pid":             cfg.Pid,
 		"Test":            cfg.Test,
 		"Addr":            map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
-	}})
+	}
+	// OpenTofu resolves the same source address on its own registry host.
+	reattach, err := json.Marshal(map[string]any{
+		interruptProviderAddr: attach,
+		strings.Replace(interruptProviderAddr, "registry.terraform.io", "registry.opentofu.org", 1): attach,
+	})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
