@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -264,21 +265,38 @@ func readChargeData[C, M any](ctx context.Context, data *providerData, req datas
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
+// chargeIdentitySchema is the identity of both charge resources, the
+// segments of their import ID "<product>/<id>".
+func chargeIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"product": identityString("The billing product, `livechat` or `helpdesk`. An import that leaves it out "+
+			"uses the provider's `product`.", false),
+		"id": identityString("The charge ID (a UUID).", true),
+	}}
+}
+
 // importChargeState takes "<id>" (the provider's default product) or
-// "<product>/<id>" into a charge resource's state.
+// "<product>/<id>", or the identity of the same, into a charge resource's
+// state.
 func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	defaultProduct := client.ProductLiveChat
 	if data != nil {
 		defaultProduct = data.product
 	}
-	product, id, err := parseChargeImportID(req.ID, defaultProduct)
+	raw, byIdentity, diags := importedID(ctx, req, "product", "id")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	product, id, err := parseChargeImportID(raw, defaultProduct)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		addImportError(&resp.Diagnostics, byIdentity, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product"), product)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("auto_activate"), true)...)
+	setIdentityFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // chargePlan is what differs between the plans of the two charge
