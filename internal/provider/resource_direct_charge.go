@@ -54,7 +54,9 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 		price: "The price of one unit in **cents** (`1900` is $19.00), at least `1`. Changing it creates a new charge.",
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it creates a new charge.",
-		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it creates a new charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
+			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
+			"follows when unset, creates a new charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/direct_charge`).",
 	})

@@ -60,7 +60,9 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 		price: "The price of one period in **cents** (`1900` is $19.00), at least `1`. Changing it replaces the charge.",
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it replaces the charge.",
-		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it replaces the charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
+			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
+			"follows when unset, replaces the charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/recurrent_charge`).",
 	})
