@@ -3,9 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	goversion "github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -59,12 +64,12 @@ func (c identityCheck) noIdentity(req statecheck.CheckStateRequest, resp *statec
 // through an import block with the identity the prior step stored, and
 // expects a no-op plan with the same identity. An empty config is the
 // prior step's.
-func importByIdentityStep(addr, config string) resource.TestStep {
-	return resource.TestStep{
+func importByIdentityStep(addr, config string) tfresource.TestStep {
+	return tfresource.TestStep{
 		ResourceName:    addr,
 		Config:          config,
 		ImportState:     true,
-		ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
 	}
 }
 
@@ -72,4 +77,47 @@ func importByIdentityStep(addr, config string) resource.TestStep {
 // way a user adopts an object by identity.
 func importBlock(addr, attrs string) string {
 	return fmt.Sprintf("\nimport {\n  to = %s\n  identity = {\n%s\n  }\n}\n", addr, attrs)
+}
+
+// importedID turns an import by identity into the import ID its parser
+// reads: the values in the ID's order, an optional one left out when not
+// given, and every value checked on its own first, so a required one that
+// is missing or a '/' in a value cannot pass for another ID.
+func TestImportedID(t *testing.T) {
+	ctx := context.Background()
+	schema := chargeIdentitySchema()
+	typ := schema.Type().TerraformType(ctx)
+	identity := func(product, id any) *tfsdk.ResourceIdentity {
+		return &tfsdk.ResourceIdentity{Schema: schema, Raw: tftypes.NewValue(typ, map[string]tftypes.Value{
+			"product": tftypes.NewValue(tftypes.String, product),
+			"id":      tftypes.NewValue(tftypes.String, id),
+		})}
+	}
+	for _, tc := range []struct {
+		name       string
+		req        resource.ImportStateRequest
+		want       string
+		byIdentity bool
+		err        string
+	}{
+		{"an import ID as it is", resource.ImportStateRequest{ID: "helpdesk/x", Identity: identity(nil, nil)}, "helpdesk/x", false, ""},
+		{"both segments", resource.ImportStateRequest{Identity: identity("helpdesk", "x")}, "helpdesk/x", true, ""},
+		{"the optional product left out", resource.ImportStateRequest{Identity: identity(nil, "x")}, "x", true, ""},
+		{"the required id missing", resource.ImportStateRequest{Identity: identity("livechat", nil)}, "", true, "identity.id is not set."},
+		{"a '/' in a value", resource.ImportStateRequest{Identity: identity(nil, "livechat/x")}, "", true,
+			`identity.id is not one ID: "livechat/x" contains '/', '?' or '#'.`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, byIdentity, diags := importedID(ctx, tc.req, "product", "id")
+			if tc.err != "" {
+				if !diags.HasError() || diags.Errors()[0].Detail() != tc.err {
+					t.Fatalf("diagnostics %v, want the error %q", diags, tc.err)
+				}
+				return
+			}
+			if diags.HasError() || got != tc.want || byIdentity != tc.byIdentity {
+				t.Fatalf("importedID = %q, %t, %v; want %q, %t", got, byIdentity, diags, tc.want, tc.byIdentity)
+			}
+		})
+	}
 }
