@@ -292,7 +292,7 @@ func importChargeState(ctx context.Context, data *providerData, req resource.Imp
 	}
 	product, id, err := parseChargeImportID(raw, defaultProduct)
 	if err != nil {
-		addImportError(&resp.Diagnostics, byIdentity, err)
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

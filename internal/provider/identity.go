@@ -116,11 +116,12 @@ func identityRequired(identity *tfsdk.ResourceIdentity, name string) bool {
 	return !ok || a.RequiredForImport
 }
 
-// addImportError reports an ID or identity the resource's parser refused.
-func addImportError(diags *diag.Diagnostics, byIdentity bool, err error) {
+// addImportError reports an ID or identity the resource's parser refused,
+// with the parser's detail.
+func addImportError(diags *diag.Diagnostics, byIdentity bool, detail string) {
 	if byIdentity {
-		diags.AddError("Invalid import identity", "The import identity's attributes, as an import ID: "+err.Error())
+		diags.AddError("Invalid import identity", "The import identity's attributes, as an import ID: "+detail)
 		return
 	}
-	diags.AddError("Invalid import ID", err.Error())
+	diags.AddError("Invalid import ID", detail)
 }

@@ -275,7 +275,7 @@ func (r *inAppUpgradeResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	appID, id, err := parseInAppUpgradeImportID(raw)
 	if err != nil {
-		addImportError(&resp.Diagnostics, byIdentity, err)
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)

@@ -380,7 +380,7 @@ func (r *partnerCampaignResource) ImportState(ctx context.Context, req resource.
 	slug, problem := parseCampaignImportID(raw)
 	if problem != "" {
 		addImportError(&resp.Diagnostics, byIdentity,
-			fmt.Errorf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q: %s. "+
+			fmt.Sprintf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q: %s. "+
 				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", raw, problem))
 		return
 	}

@@ -319,7 +319,7 @@ func (r *partnerSubscriptionResource) ImportState(ctx context.Context, req resou
 	}
 	product, lic, err := parseSubscriptionImportID(raw)
 	if err != nil {
-		addImportError(&resp.Diagnostics, byIdentity, err)
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), product+"/"+lic)...)
