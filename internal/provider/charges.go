@@ -14,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -141,12 +141,15 @@ func chargeResourceAttributes(d chargeDescriptions) map[string]schema.Attribute 
 			Validators:          []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
 			PlanModifiers:       replace,
 		},
+		// test has no static default: its default is the provider's
+		// test_mode, which only the resource's ModifyPlan knows (planTest).
+		// Until then an unset test keeps the prior state's value, so that
+		// RequiresReplace compares values that mean something.
 		"test": schema.BoolAttribute{
 			MarkdownDescription: d.test,
 			Optional:            true,
 			Computed:            true,
-			Default:             booldefault.StaticBool(false),
-			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			PlanModifiers:       []planmodifier.Bool{keepStateWhenUnconfigured{}, boolplanmodifier.RequiresReplace()},
 		},
 		"checkout_url":          computedKeptString(d.checkoutURL),
 		"confirmation_url":      computedKeptString("The platform's page where the buyer accepts or declines the charge."),
@@ -264,21 +267,38 @@ func readChargeData[C, M any](ctx context.Context, data *providerData, req datas
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
+// chargeIdentitySchema is the identity of both charge resources, the
+// segments of their import ID "<product>/<id>".
+func chargeIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"product": identityString("The billing product, `livechat` or `helpdesk`. An import that leaves it out "+
+			"uses the provider's `product`.", false),
+		"id": identityString("The charge ID (a UUID).", true),
+	}}
+}
+
 // importChargeState takes "<id>" (the provider's default product) or
-// "<product>/<id>" into a charge resource's state.
+// "<product>/<id>", or the identity of the same, into a charge resource's
+// state.
 func importChargeState(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	defaultProduct := client.ProductLiveChat
 	if data != nil {
 		defaultProduct = data.product
 	}
-	product, id, err := parseChargeImportID(req.ID, defaultProduct)
+	raw, byIdentity, diags := importedID(ctx, req, "product", "id")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	product, id, err := parseChargeImportID(raw, defaultProduct)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product"), product)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("auto_activate"), true)...)
+	setIdentityFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // chargePlan is what differs between the plans of the two charge
@@ -311,6 +331,12 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 		p.ending(ctx, req, resp, false)
 		return
 	}
+	planTest(ctx, data, req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The steps below see the planned test.
+	req.Plan = resp.Plan
 	if req.State.Raw.IsNull() {
 		var configured types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("product"), &configured)...)
@@ -339,6 +365,41 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 	}
 	addActivationWarning(ctx, req.State, resp, status.ValueString(), p.payment)
 }
+
+// planTest plans test: the configured value, else the provider's default,
+// its test_mode (platform-api.md §4.9). A charge that leaves test unset
+// follows that default, so one that differs from it is replaced, as when
+// test itself changes. Under test_mode, test = false fails the plan before
+// any request. When the configuration or the provider's settings are not
+// known yet, the plan made again at apply decides.
+func planTest(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("test"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.IsUnknown() || data == nil {
+		return
+	}
+	if !configured.IsNull() {
+		if data.testMode && !configured.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("test"), "Real charge refused in test mode", realChargeInTestMode)
+		}
+		return
+	}
+	want := types.BoolValue(data.testMode)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("test"), want)...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var prior types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("test"), &prior)...)
+	if !prior.Equal(want) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("test"))
+	}
+}
+
+// realChargeInTestMode explains the refusal of test = false.
+const realChargeInTestMode = "test = false asks for a real charge, which moves money, but the provider's test_mode is " +
+	"on (test_mode = true in the provider block, or " + EnvTestMode + "), and test_mode allows only test charges. " +
+	"Remove test = false (the charge is then a test charge), or turn test_mode off where real charges are meant."
 
 // addActivationWarning tells that apply activates the charge in state, so
 // the buyer pays: the plan itself shows only "status: known after apply".
@@ -436,10 +497,14 @@ func stringOrNull(s string) types.String {
 // keepStateWhenUnconfigured keeps the prior state's value of an
 // Optional+Computed attribute whose configuration is null. It lets the
 // provider's default product change without moving (replacing) the charges
-// created under the old default.
+// created under the old default; for test it holds the value until
+// planTest decides.
 type keepStateWhenUnconfigured struct{}
 
-var _ planmodifier.String = keepStateWhenUnconfigured{}
+var (
+	_ planmodifier.String = keepStateWhenUnconfigured{}
+	_ planmodifier.Bool   = keepStateWhenUnconfigured{}
+)
 
 func (keepStateWhenUnconfigured) Description(context.Context) string {
 	return "When not configured, keeps the value the object was created with."
@@ -450,6 +515,12 @@ func (m keepStateWhenUnconfigured) MarkdownDescription(ctx context.Context) stri
 }
 
 func (keepStateWhenUnconfigured) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.ConfigValue.IsNull() && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func (keepStateWhenUnconfigured) PlanModifyBool(_ context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if req.ConfigValue.IsNull() && !req.StateValue.IsNull() && !req.StateValue.IsUnknown() {
 		resp.PlanValue = req.StateValue
 	}

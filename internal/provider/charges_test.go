@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
 
@@ -138,6 +140,10 @@ func chargeCreatedChecks(sbx *testSandbox, addr, kind string) []statecheck.State
 		statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), addr, tfjsonpath.New("checkout_url"),
 			checkoutURLMatchesID{chargeType: kind}),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+		expectIdentity(addr, map[string]knownvalue.Check{
+			"product": knownvalue.StringExact("livechat"),
+			"id":      knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`)),
+		}),
 	}
 }
 
@@ -210,4 +216,48 @@ func expectSameID(addr string, want *string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// badChargeIdentitySteps import into addr, which must not be in the state
+// yet, with config, by identities that must be refused at plan time, each
+// naming what is wrong.
+func badChargeIdentitySteps(config, addr string) []resource.TestStep {
+	var steps []resource.TestStep
+	for _, tc := range []struct{ identity, msg string }{
+		{`    id = "a b"`, `identity.id is not one ID: "a b" contains whitespace`},
+		{"    product = \"livechat\"\n    id = \"..\"", `identity.id is not one ID: ".." is not an ID`},
+		// A '/' would move the rest of the value into the next segment.
+		{"    product = \"livechat/x\"\n    id = \"y\"", `identity.product is not one ID: "livechat/x" contains '/', '?' or '#'`},
+		{"    product = \"nope\"\n    id = \"x\"", `got "nope/x" (product is livechat or helpdesk): "nope" is not a product`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      config + importBlock(addr, tc.identity),
+			ExpectError: errorWords("Invalid import identity", tc.msg),
+		})
+	}
+	return steps
+}
+
+// newSandboxRecurrentCharge creates a recurrent charge outside Terraform.
+func newSandboxRecurrentCharge(t *testing.T, sbx *testSandbox, product string) string {
+	t.Helper()
+	res, err := sandboxClient(t, sbx).CreateRecurrentCharge(context.Background(), product, client.RecurrentChargeRequest{
+		Name: "Chat Transcripts Pro", Price: 1900, ReturnURL: "https://example.com/billing/done", Months: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Object.ID
+}
+
+// newSandboxDirectCharge creates a direct charge outside Terraform.
+func newSandboxDirectCharge(t *testing.T, sbx *testSandbox, product string) string {
+	t.Helper()
+	res, err := sandboxClient(t, sbx).CreateDirectCharge(context.Background(), product, client.DirectChargeRequest{
+		Name: "10 extra seats", Price: 1900, Quantity: 10, ReturnURL: "https://example.com/billing/done",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Object.ID
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,7 @@ const (
 	EnvPartnerPassword = "LIVECHAT_PARTNER_PASSWORD"
 	EnvProduct         = "LIVECHAT_PRODUCT"
 	EnvAPIURL          = "LIVECHAT_API_URL"
+	EnvTestMode        = "LIVECHAT_TEST_MODE"
 )
 
 var (
@@ -76,6 +78,7 @@ type providerModel struct {
 	MaxRetries          types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout      timetypes.GoDuration `tfsdk:"request_timeout"`
 	RequestsPerSecond   types.Float64        `tfsdk:"requests_per_second"`
+	TestMode            types.Bool           `tfsdk:"test_mode"`
 }
 
 type oauthModel struct {
@@ -101,6 +104,8 @@ type providerData struct {
 	oauth *client.OAuthConfig
 	// exchanges is the process's record of refresh-token exchanges.
 	exchanges *client.TokenExchanges
+	// testMode makes charges test charges by default and refuses real ones.
+	testMode bool
 }
 
 func (p *livechatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -171,6 +176,15 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "Client-side limit on requests per second across all APIs; `0` (the default) means no limit.",
 				Optional:            true,
 				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			},
+			"test_mode": schema.BoolAttribute{
+				MarkdownDescription: "A guard for staging workspaces: with `true`, every charge (`livechat_recurrent_charge`, " +
+					"`livechat_direct_charge`) is a test charge that moves no money unless it sets `test`, and a charge " +
+					"with `test = false` fails at plan time, before any request, so a staging pipeline cannot create a " +
+					"real charge by mistake. Defaults to `false`; falls back to `" + EnvTestMode + "` (`true` or `false`). " +
+					"A charge that leaves `test` unset follows this setting, so changing it replaces such charges (the " +
+					"plan shows it).",
+				Optional: true,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -279,7 +293,7 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 	}
-	data := &providerData{client: c, product: ccfg.product, oauth: oauth, exchanges: p.exchanges}
+	data := &providerData{client: c, product: ccfg.product, oauth: oauth, exchanges: p.exchanges, testMode: ccfg.testMode}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -336,6 +350,7 @@ func unknownProviderAttributes(cfg providerModel) []string {
 	check("max_retries", cfg.MaxRetries)
 	check("request_timeout", cfg.RequestTimeout)
 	check("requests_per_second", cfg.RequestsPerSecond)
+	check("test_mode", cfg.TestMode)
 	if cfg.OAuth != nil {
 		check("oauth.client_id", cfg.OAuth.ClientID)
 		check("oauth.client_secret", cfg.OAuth.ClientSecret)
@@ -350,10 +365,12 @@ func unknownProviderAttributes(cfg providerModel) []string {
 	return out
 }
 
-// clientConfig adds the resolved default product to client.Config.
+// clientConfig adds the provider's own resolved settings to client.Config:
+// the default product and test_mode.
 type clientConfig struct {
 	client.Config
-	product string
+	product  string
+	testMode bool
 }
 
 // stringOr returns the configured value, else (null or empty) the
@@ -381,6 +398,8 @@ func buildClientConfig(cfg providerModel, version string) (clientConfig, *client
 
 	var d diag.Diagnostics
 	out.product, d = resolveProduct(cfg.Product)
+	diags.Append(d...)
+	out.testMode, d = resolveTestMode(cfg.TestMode)
 	diags.Append(d...)
 	out.Endpoints, d = resolveEndpoints(cfg.Endpoints)
 	diags.Append(d...)
@@ -493,6 +512,27 @@ func resolveProduct(configured types.String) (string, diag.Diagnostics) {
 			fmt.Sprintf("product (or %s) must be one of %s; got %q.", EnvProduct, strings.Join(client.BillingProducts(), ", "), product))
 	}
 	return product, diags
+}
+
+// resolveTestMode is test_mode from the configuration, else from
+// LIVECHAT_TEST_MODE (empty counts as not set), else false. A value that is
+// not a boolean is refused rather than read as false: the setting guards
+// against real charges.
+func resolveTestMode(configured types.Bool) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !configured.IsNull() {
+		return configured.ValueBool(), diags
+	}
+	raw := os.Getenv(EnvTestMode)
+	if raw == "" {
+		return false, diags
+	}
+	on, err := strconv.ParseBool(raw)
+	if err != nil {
+		diags.AddAttributeError(path.Root("test_mode"), "Invalid "+EnvTestMode,
+			fmt.Sprintf("%s (the fallback of test_mode) must be true or false, got %q.", EnvTestMode, raw))
+	}
+	return on, diags
 }
 
 // resolveEndpoints takes the defaults, then LIVECHAT_API_URL for all four,

@@ -29,7 +29,7 @@ var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 // environment cannot change a test.
 func clearEnv(t *testing.T) {
 	for _, v := range []string{EnvAccessToken, EnvClientID, EnvClientSecret, EnvRefreshToken, EnvPAT, EnvAccountID,
-		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL} {
+		EnvPartnerToken, EnvPartnerPassword, EnvProduct, EnvAPIURL, EnvTestMode} {
 		t.Setenv(v, "")
 	}
 }

@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithImportState      = &directChargeResource{}
 	_ resource.ResourceWithModifyPlan       = &directChargeResource{}
 	_ resource.ResourceWithConfigValidators = &directChargeResource{}
+	_ resource.ResourceWithIdentity         = &directChargeResource{}
 )
 
 // NewDirectChargeResource returns the livechat_direct_charge resource.
@@ -53,7 +54,9 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 		price: "The price of one unit in **cents** (`1900` is $19.00), at least `1`. Changing it creates a new charge.",
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it creates a new charge.",
-		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it creates a new charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
+			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
+			"follows when unset, creates a new charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/direct_charge`).",
 	})
@@ -95,6 +98,10 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+func (r *directChargeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = chargeIdentitySchema()
+}
+
 func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
@@ -112,7 +119,7 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 	state, diags := directChargeResourceModelFrom(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedDirectCharge(&resp.Diagnostics, plan, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 }
 
 // keepPlannedDirectCharge keeps the configured arguments of a charge the
@@ -132,6 +139,7 @@ var directChargeTarget = createTarget{
 }
 
 func (r *directChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentityForRead(ctx, req, resp)
 	state, ok := clientAndModel[directChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -160,7 +168,7 @@ func (r *directChargeResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	if !directActivationDue(state.Status, plan.AutoActivate) {
 		state.AutoActivate = plan.AutoActivate
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 		return
 	}
 	product := state.Product.ValueString()
@@ -172,7 +180,7 @@ func (r *directChargeResource) Update(ctx context.Context, req resource.UpdateRe
 	next, diags := directChargeResourceModelFrom(product, plan.AutoActivate, charge)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedDirectCharge(&resp.Diagnostics, plan, &next)
-	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, next, &resp.Diagnostics)
 }
 
 // Delete forgets the charge: the platform cannot cancel or delete it.

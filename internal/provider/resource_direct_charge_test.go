@@ -240,6 +240,45 @@ resource "livechat_direct_charge" "test" {
 	})
 }
 
+// Bad identities fail at plan time; the identity a create stores imports
+// the charge again; a helpdesk charge made outside Terraform is adopted by
+// an identity that names its product.
+func TestAccDirectChargeResource_importByIdentity(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	adopted := newSandboxDirectCharge(t, sbx, "helpdesk")
+	const helpdeskAddr = "livechat_direct_charge.helpdesk"
+	adopt := dcConfig(sbx, dcBasic) + `
+resource "livechat_direct_charge" "helpdesk" {
+  product = "helpdesk"
+` + dcBasic + `
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   identityVersions,
+		Steps: append(badChargeIdentitySteps(dcConfig(sbx, dcBasic), dcAddr),
+			resource.TestStep{
+				Config:            dcConfig(sbx, dcBasic),
+				ConfigStateChecks: chargeCreatedChecks(sbx, dcAddr, "direct_charge"),
+			},
+			importByIdentityStep(dcAddr, ""),
+			resource.TestStep{
+				Config: adopt + importBlock(helpdeskAddr, fmt.Sprintf("    product = \"helpdesk\"\n    id = %q", adopted)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(helpdeskAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(helpdeskAddr, tfjsonpath.New("product"), knownvalue.StringExact("helpdesk")),
+					statecheck.ExpectIdentity(helpdeskAddr, map[string]knownvalue.Check{
+						"product": knownvalue.StringExact("helpdesk"),
+						"id":      knownvalue.StringExact(adopted),
+					}),
+				},
+			},
+		),
+	})
+}
+
 func TestAccDirectChargeResource_validators(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	with := func(replace, by string) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -24,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &inAppUpgradeResource{}
 	_ resource.ResourceWithImportState = &inAppUpgradeResource{}
+	_ resource.ResourceWithIdentity    = &inAppUpgradeResource{}
 )
 
 // NewInAppUpgradeResource returns the livechat_in_app_upgrade resource.
@@ -153,6 +155,14 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+// IdentitySchema is the segments of the import ID "<app_id>/<id>".
+func (r *inAppUpgradeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"app_id": identityString("The Developer Console app (client ID) the upgrade belongs to.", true),
+		"id":     identityString("The upgrade's ID, eight lowercase letters such as `stsmuqjb`.", true),
+	}}
+}
+
 func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
@@ -168,7 +178,7 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	state := inAppUpgradeResourceModelFrom(res.Object, types.StringValue(secret))
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &state)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 }
 
 // inAppUpgradeTarget names an upgrade in the diagnostics of a create.
@@ -179,6 +189,7 @@ var inAppUpgradeTarget = createTarget{
 }
 
 func (r *inAppUpgradeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentityForRead(ctx, req, resp)
 	state, ok := clientAndModel[inAppUpgradeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -228,7 +239,7 @@ func (r *inAppUpgradeResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	next := inAppUpgradeResourceModelFrom(u, secret)
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &next)
-	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, next, &resp.Diagnostics)
 }
 
 // keepPlannedUpgrade keeps the configured arguments of an upgrade the
@@ -255,14 +266,21 @@ func (r *inAppUpgradeResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
+// ImportState accepts "<app_id>/<id>" or the identity of the same.
 func (r *inAppUpgradeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	appID, id, err := parseInAppUpgradeImportID(req.ID)
+	raw, byIdentity, diags := importedID(ctx, req, "app_id", "id")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	appID, id, err := parseInAppUpgradeImportID(raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setIdentityFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // parseInAppUpgradeImportID splits "<app_id>/<id>".

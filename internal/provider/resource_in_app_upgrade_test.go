@@ -213,6 +213,10 @@ func TestAccInAppUpgradeResource_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("price"), knownvalue.Int64Exact(1500)),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("payment_type"), knownvalue.StringExact("organization")),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("status"), knownvalue.StringExact("draft")),
+					expectIdentity(upgradeAddr, map[string]knownvalue.Check{
+						"app_id": knownvalue.StringExact(sandbox.SandboxAppID),
+						"id":     knownvalue.StringRegexp(regexp.MustCompile(`^[a-z]{8}$`)),
+					}),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("updated_at"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(upgradeAddr, upgAttr("webhook_secret"), knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
@@ -474,6 +478,38 @@ func TestAccInAppUpgradeResource_badImportID(t *testing.T) {
 				ExpectError:   errorWords(`Cannot import non-existent remote object`),
 			},
 		},
+	})
+}
+
+// Identities that do not name one upgrade fail at plan time, each naming
+// what is wrong; the identity a create stores imports the upgrade again.
+func TestAccInAppUpgradeResource_importByIdentity(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	var steps []tfresource.TestStep
+	for _, tc := range []struct{ identity, msg string }{
+		{`    app_id = "sandbox-app"` + "\n" + `    id = "stsm uqjb"`, `identity.id is not one ID: "stsm uqjb" contains whitespace`},
+		{`    app_id = "sandbox-app/x"` + "\n" + `    id = "stsmuqjb"`, `identity.app_id is not one ID: "sandbox-app/x" contains '/', '?' or '#'`},
+		{`    app_id = ".."` + "\n" + `    id = "stsmuqjb"`, `identity.app_id is not one ID: ".." is not an ID`},
+	} {
+		steps = append(steps, tfresource.TestStep{
+			Config:      upgradeHCL(sbx, nil) + importBlock(upgradeAddr, tc.identity),
+			ExpectError: errorWords("Invalid import identity", tc.msg),
+		})
+	}
+	steps = append(steps, tfresource.TestStep{
+		Config: upgradeHCL(sbx, nil),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectIdentity(upgradeAddr, map[string]knownvalue.Check{
+				"app_id": knownvalue.StringExact(sandbox.SandboxAppID),
+				"id":     knownvalue.StringRegexp(regexp.MustCompile(`^[a-z]{8}$`)),
+			}),
+		},
+	}, importByIdentityStep(upgradeAddr, ""))
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   identityVersions,
+		CheckDestroy:             checkUpgradesDestroyed(sbx),
+		Steps:                    steps,
 	})
 }
 

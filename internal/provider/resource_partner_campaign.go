@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
@@ -27,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &partnerCampaignResource{}
 	_ resource.ResourceWithImportState = &partnerCampaignResource{}
+	_ resource.ResourceWithIdentity    = &partnerCampaignResource{}
 )
 
 // Campaign input limits at plan time. The platform's documents disagree on
@@ -156,6 +158,15 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+// IdentitySchema is the import ID, the slug, alone: Read finds a campaign
+// by its slug among the active campaigns of every product, so the product
+// adds nothing to what names it.
+func (r *partnerCampaignResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"slug": identityString("The campaign's slug, such as `pp_summer-sale`.", true),
+	}}
+}
+
 func (r *partnerCampaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	plan, ok := clientAndModel[partnerCampaignModel](ctx, r.data, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
@@ -183,7 +194,7 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	if state.Link.IsUnknown() {
 		state.Link = types.StringNull()
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -240,6 +251,7 @@ func campaignConflictDetail(name, slug string, err error) string {
 }
 
 func (r *partnerCampaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentityForRead(ctx, req, resp)
 	state, ok := clientAndModel[partnerCampaignModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -358,17 +370,24 @@ func (r *partnerCampaignResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// ImportState accepts a slug as the import ID or the identity's slug.
 func (r *partnerCampaignResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	slug, problem := parseCampaignImportID(req.ID)
+	raw, byIdentity, diags := importedID(ctx, req, "slug")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	slug, problem := parseCampaignImportID(raw)
 	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID",
+		addImportError(&resp.Diagnostics, byIdentity,
 			fmt.Sprintf("Expected a campaign slug such as pp_summer-sale (letters, digits, - and _), got %q: %s. "+
-				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", req.ID, problem))
+				"Find slugs with the livechat_partner_campaigns data source or in the Partner Program dashboard.", raw, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), slug)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("slug"), slug)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportedKey, []byte(`true`))...)
+	setIdentityFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // logIDLookupFailed logs a campaign id search that failed during a

@@ -86,6 +86,7 @@ func TestAccPartnerCampaignResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("short_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://lc\.chat/\w+$`))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					expectIdentity(addr, map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_summer-sale-2025")}),
 				},
 				Check: func(s *terraform.State) error {
 					c, ok := activeCampaign(sbx, "pp_summer-sale-2025")
@@ -259,6 +260,36 @@ func TestAccPartnerCampaignResource_validation(t *testing.T) {
 		},
 	)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+}
+
+// Identities that are not a slug fail at plan time; the identity a create
+// stores imports the campaign again, its link and coupon recovered.
+func TestAccPartnerCampaignResource_importByIdentity(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	const addr = "livechat_partner_campaign.summer"
+	cfg := sbx.providerConfig() + campaignConfig("Identity sale", 30)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   identityVersions,
+		CheckDestroy:             campaignsAllDisabled(sbx),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg + importBlock(addr, `    slug = "pp_sale!"`),
+				ExpectError: errorWords("Invalid import identity", `Expected a campaign slug such as pp_summer-sale`, `got "pp_sale!": a slug has only letters, digits, - and _`),
+			},
+			{
+				Config:      cfg + importBlock(addr, `    slug = "pp_a/b"`),
+				ExpectError: errorWords("Invalid import identity", `identity.slug is not one ID: "pp_a/b" contains '/', '?' or '#'`),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectIdentity(addr, map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_identity-sale")}),
+				},
+			},
+			importByIdentityStep(addr, ""),
+		},
+	})
 }
 
 func TestAccPartnerCampaignResource_conflict(t *testing.T) {

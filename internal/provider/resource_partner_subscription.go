@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -26,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = &partnerSubscriptionResource{}
 	_ resource.ResourceWithImportState = &partnerSubscriptionResource{}
 	_ resource.ResourceWithModifyPlan  = &partnerSubscriptionResource{}
+	_ resource.ResourceWithIdentity    = &partnerSubscriptionResource{}
 )
 
 var licenseIDRE = regexp.MustCompile(`^[0-9]+$`)
@@ -129,6 +131,14 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 	}
 }
 
+// IdentitySchema is the segments of the import ID "<product>/<license_id>".
+func (r *partnerSubscriptionResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"product":    identityString("The license's product: `livechat`, `chatbot` or `helpdesk`.", true),
+		"license_id": identityString("The client license number, digits only, such as `104130623`.", true),
+	}}
+}
+
 func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireClient(r.data, &resp.Diagnostics) {
 		return
@@ -172,7 +182,7 @@ func (r *partnerSubscriptionResource) Create(ctx context.Context, req resource.C
 	state.CardTokenWO = types.StringNull()
 	state.Status, state.CCAdded, state.Paid, state.EndAt = types.StringNull(), types.BoolNull(), types.BoolNull(), timetypes.NewRFC3339Null()
 	// The subscription exists: record it before reading it back.
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -196,6 +206,7 @@ var partnerSubscriptionTarget = createTarget{
 }
 
 func (r *partnerSubscriptionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentityForRead(ctx, req, resp)
 	state, ok := clientAndModel[partnerSubscriptionModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -271,11 +282,11 @@ func (r *partnerSubscriptionResource) Update(ctx context.Context, req resource.U
 		if state.EndAt.IsUnknown() {
 			state.EndAt = prior.EndAt
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 		return
 	}
 	applyLicenseComputed(&state, l)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 }
 
 func (r *partnerSubscriptionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -299,16 +310,23 @@ func (r *partnerSubscriptionResource) Delete(ctx context.Context, req resource.D
 	}
 }
 
+// ImportState accepts "<product>/<license_id>" or the identity of the same.
 func (r *partnerSubscriptionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	product, lic, err := parseSubscriptionImportID(req.ID)
+	raw, byIdentity, diags := importedID(ctx, req, "product", "license_id")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	product, lic, err := parseSubscriptionImportID(raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		addImportError(&resp.Diagnostics, byIdentity, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), product+"/"+lic)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("product"), product)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("license_id"), lic)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("expire_on_destroy"), false)...)
+	setIdentityFromState(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // ModifyPlan fails, before anything is applied, a plan that destroys a

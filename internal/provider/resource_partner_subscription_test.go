@@ -95,6 +95,10 @@ func TestAccPartnerSubscriptionResource_lifecycle(t *testing.T) {
 				Config: cfg("team", "monthly", 3, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("livechat/"+lic)),
+					expectIdentity(addr, map[string]knownvalue.Check{
+						"product":    knownvalue.StringExact("livechat"),
+						"license_id": knownvalue.StringExact(lic),
+					}),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("paid")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cc_added"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("paid"), knownvalue.Bool(true)),
@@ -160,6 +164,46 @@ func TestAccPartnerSubscriptionResource_lifecycle(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// Identities that do not name a client license fail at plan time, before
+// any request; the identity a create stores imports the subscription again.
+func TestAccPartnerSubscriptionResource_importByIdentity(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	lic := newClientLicense(t, sbx, "helpdesk")
+	const addr = "livechat_partner_subscription.acme"
+	cfg := sbx.providerConfig() + subscriptionConfig("helpdesk", lic, "team", "monthly", 2, "")
+	var steps []resource.TestStep
+	for _, tc := range []struct{ identity, msg string }{
+		{"    product = \"nope\"\n    license_id = \"" + lic + "\"", `with product livechat, chatbot or helpdesk, got product "nope"`},
+		{"    product = \"helpdesk\"\n    license_id = \"12a\"", `with a license number of digits, got "12a"`},
+		{"    product = \"helpdesk\"\n    license_id = \" " + lic + "\"", `identity.license_id is not one ID: " ` + lic + `" contains whitespace`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      cfg + importBlock(addr, tc.identity),
+			ExpectError: errorWords("Invalid import identity", tc.msg),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		PreConfig: func() {
+			if n := apiRequests(t, sbx); n != 0 {
+				t.Fatalf("the refused identities sent %d requests to the platform", n)
+			}
+		},
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectIdentity(addr, map[string]knownvalue.Check{
+				"product":    knownvalue.StringExact("helpdesk"),
+				"license_id": knownvalue.StringExact(lic),
+			}),
+		},
+		Check: subscriptionIs(sbx, "helpdesk", lic, "team", "monthly", 2),
+	}, importByIdentityStep(addr, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   identityVersions,
+		Steps:                    steps,
 	})
 }
 

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = &recurrentChargeResource{}
 	_ resource.ResourceWithImportState = &recurrentChargeResource{}
 	_ resource.ResourceWithModifyPlan  = &recurrentChargeResource{}
+	_ resource.ResourceWithIdentity    = &recurrentChargeResource{}
 )
 
 // NewRecurrentChargeResource returns the livechat_recurrent_charge resource.
@@ -59,7 +60,9 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 		price: "The price of one period in **cents** (`1900` is $19.00), at least `1`. Changing it replaces the charge.",
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it replaces the charge.",
-		test: "Whether this is a test charge that moves no money. Defaults to `false`. Changing it replaces the charge.",
+		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
+			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
+			"follows when unset, replaces the charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/recurrent_charge`).",
 	})
@@ -118,6 +121,10 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+func (r *recurrentChargeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = chargeIdentitySchema()
+}
+
 // recurrentChargeDescription is the resource's documentation.
 const recurrentChargeDescription = "A recurrent charge (subscription) of the LiveChat Billing API: the buyer pays `price` cents " +
 	"every `months` months, after an optional free trial. The charge is created `pending`; send the buyer to " +
@@ -165,7 +172,7 @@ func (r *recurrentChargeResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(diags...)
 	keepPlannedRecurrentCharge(&resp.Diagnostics, plan, &state)
 	// The charge exists now: record it even if a conversion step complained.
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 }
 
 // keepPlannedRecurrentCharge keeps the configured arguments of a charge the
@@ -191,6 +198,7 @@ var recurrentChargeTarget = createTarget{
 }
 
 func (r *recurrentChargeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	keepIdentityForRead(ctx, req, resp)
 	state, ok := clientAndModel[recurrentChargeResourceModel](ctx, r.data, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
@@ -227,7 +235,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 	}
 	if !recurrentActivationDue(state.Status, plan.AutoActivate) {
 		state.AutoActivate, state.DeletionProtection = plan.AutoActivate, plan.DeletionProtection
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)
 		return
 	}
 	product, id := state.Product.ValueString(), state.ID.ValueString()
@@ -244,7 +252,7 @@ func (r *recurrentChargeResource) Update(ctx context.Context, req resource.Updat
 			fmt.Sprintf("The platform tried to collect the unpaid payment of recurrent charge %s again and failed. "+
 				"The buyer must fix their payment method; the next plan proposes another activation.", id))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	setStateAndIdentity(ctx, &resp.State, resp.Identity, next, &resp.Diagnostics)
 }
 
 func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -272,7 +280,8 @@ func (r *recurrentChargeResource) Delete(ctx context.Context, req resource.Delet
 }
 
 // ImportState accepts "<id>" (the provider's default product) or
-// "<product>/<id>"; an imported charge starts unprotected.
+// "<product>/<id>", or the identity of the same; an imported charge starts
+// unprotected.
 func (r *recurrentChargeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importChargeState(ctx, r.data, req, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), false)...)

@@ -529,6 +529,41 @@ func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
 
+// Bad identities fail at plan time. A charge made outside Terraform is
+// adopted by an import block with an identity; without product it is the
+// provider's default product. The identity stored then imports the charge
+// again.
+func TestAccRecurrentChargeResource_importByIdentity(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	adopted := newSandboxRecurrentCharge(t, sbx, "livechat")
+	cfg := rcConfig(sbx, `
+  name       = "Chat Transcripts Pro"
+  price      = 1900
+  return_url = "https://example.com/billing/done"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   identityVersions,
+		Steps: append(badChargeIdentitySteps(cfg, rcAddr),
+			resource.TestStep{
+				Config: cfg + importBlock(rcAddr, fmt.Sprintf("    id = %q", adopted)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("id"), knownvalue.StringExact(adopted)),
+					statecheck.ExpectKnownValue(rcAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
+					statecheck.ExpectIdentity(rcAddr, map[string]knownvalue.Check{
+						"product": knownvalue.StringExact("livechat"),
+						"id":      knownvalue.StringExact(adopted),
+					}),
+				},
+			},
+			importByIdentityStep(rcAddr, cfg),
+		),
+	})
+}
+
 func TestRecurrentChargeConverters(t *testing.T) {
 	trial := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	created := time.Date(2026, 11, 17, 10, 0, 0, 0, time.UTC)

@@ -187,6 +187,10 @@ func (c *checker) provider(addr string, raw json.RawMessage) error {
 			for name, fn := range fns {
 				c.function(prefix, name, fn)
 			}
+		case key == "resource_identity_schemas":
+			if err := c.identities(prefix, value); err != nil {
+				return fmt.Errorf("provider %s: %s: %w", addr, key, err)
+			}
 		case strings.HasSuffix(key, "_schemas"):
 			kind, ok := kindNames[key]
 			if !ok {
@@ -206,6 +210,19 @@ func (c *checker) provider(addr string, raw json.RawMessage) error {
 				c.blockContents(s.Block, where, "")
 			}
 		}
+	}
+	return nil
+}
+
+// identities checks resource identity schemas (CLIs 1.12 and later): their
+// attributes, without a block or a description of their own.
+func (c *checker) identities(prefix string, raw json.RawMessage) error {
+	var identities map[string]block
+	if err := json.Unmarshal(raw, &identities); err != nil {
+		return err
+	}
+	for name, id := range identities {
+		c.blockContents(&id, fmt.Sprintf("%sresource identity %s", prefix, name), "")
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ const described = `{
       }}},
       "data_source_schemas": {"livechat_y": {"version": 0, "block": {"description": "Y."}}},
       "ephemeral_resource_schemas": {"livechat_z": {"version": 0, "block": {"description": "Z."}}},
+      "resource_identity_schemas": {"livechat_x": {"version": 0, "attributes": {
+        "id": {"type": "string", "description": "Id.", "required_for_import": true}
+      }}},
       "functions": {"checkout_url": {
         "summary": "S.", "description": "D.", "return_type": "string",
         "parameters": [{"name": "id", "type": "string", "description": "Id."}]
@@ -56,6 +59,10 @@ const undescribed = `{
       "data_source_schemas": {"livechat_y": {"version": 0, "block": {"description": "  "}}},
       "ephemeral_resource_schemas": {"livechat_z": {"version": 0, "block": {}}},
       "list_resource_schemas": {"livechat_x": {"version": 0, "block": {"description": "L."}}},
+      "resource_identity_schemas": {"livechat_x": {"version": 0, "attributes": {
+        "id": {"type": "string", "required_for_import": true},
+        "product": {"type": "string", "description": "Product.", "optional_for_import": true}
+      }}},
       "functions": {"checkout_url": {
         "summary": "S.", "return_type": "string",
         "parameters": [{"name": "id", "type": "string"}],
@@ -74,9 +81,10 @@ func TestCheckAllDescribed(t *testing.T) {
 		t.Errorf("unexpected problems: %q", problems)
 	}
 	// access_token, oauth, oauth.client_id, resource, id, trial, trial.days,
-	// data source, ephemeral resource, function summary, description, parameter.
-	if checked != 12 {
-		t.Errorf("checked %d elements, want 12", checked)
+	// data source, ephemeral resource, identity id, function summary,
+	// description, parameter.
+	if checked != 13 {
+		t.Errorf("checked %d elements, want 13", checked)
 	}
 }
 
@@ -95,6 +103,7 @@ func TestCheckReportsEveryMissingDescription(t *testing.T) {
 		p + `provider configuration: attribute "access_token"`,
 		p + `provider configuration: attribute "oauth.client_id"`,
 		p + `provider configuration: block "oauth"`,
+		p + `resource identity livechat_x: attribute "id"`,
 		p + `resource livechat_x: attribute "id"`,
 		p + `resource livechat_x: attribute "trial.days"`,
 		p + `resource livechat_x: the resource itself`,
