@@ -141,10 +141,10 @@ func chargeResourceAttributes(d chargeDescriptions) map[string]schema.Attribute 
 			Validators:          []validator.String{absoluteHTTPURL{rule: "must be an absolute http or https URL, such as https://example.com/billing/done"}},
 			PlanModifiers:       replace,
 		},
-		// test has no static default: its default is the provider's
-		// test_mode, which only the resource's ModifyPlan knows (planTest).
-		// Until then an unset test keeps the prior state's value, so that
-		// RequiresReplace compares values that mean something.
+		// test has no static default: a new charge's default is the
+		// provider's test_mode, which only the resource's ModifyPlan knows
+		// (planTest). An existing charge that leaves it unset keeps the
+		// prior state's value.
 		"test": schema.BoolAttribute{
 			MarkdownDescription: d.test,
 			Optional:            true,
@@ -366,12 +366,14 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 	addActivationWarning(ctx, req.State, resp, status.ValueString(), p.payment)
 }
 
-// planTest plans test: the configured value, else the provider's default,
-// its test_mode (platform-api.md §4.9). A charge that leaves test unset
-// follows that default, so one that differs from it is replaced, as when
-// test itself changes. Under test_mode, test = false fails the plan before
-// any request. When the configuration or the provider's settings are not
-// known yet, the plan made again at apply decides.
+// planTest plans test: the configured value, else for a new charge the
+// provider's default, its test_mode (platform-api.md §4.9). An existing
+// charge that leaves test unset keeps what it is: turning test_mode on or
+// off must never replace real charges with test ones (ending paying
+// subscriptions) or test charges with real ones (moving money). Under
+// test_mode, test = false fails the plan before any request. When the
+// configuration or the provider's settings are not known yet, the plan
+// made again at apply decides.
 func planTest(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var configured types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("test"), &configured)...)
@@ -384,15 +386,8 @@ func planTest(ctx context.Context, data *providerData, req resource.ModifyPlanRe
 		}
 		return
 	}
-	want := types.BoolValue(data.testMode)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("test"), want)...)
 	if req.State.Raw.IsNull() {
-		return
-	}
-	var prior types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("test"), &prior)...)
-	if !prior.Equal(want) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("test"))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("test"), types.BoolValue(data.testMode))...)
 	}
 }
 

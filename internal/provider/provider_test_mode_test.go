@@ -99,8 +99,8 @@ var refusedInTestMode = errorWords("Real charge refused in test mode", `with liv
 
 // With test_mode, charges that leave test unset are test charges, on the
 // platform too; an explicit test = true is the same; test = false fails at
-// plan time, before any request. Turning test_mode off again replaces the
-// charges with real ones, which the plan shows.
+// plan time, before any request. Turning test_mode off leaves the existing
+// charges as they are; only test = false makes them real, by replacement.
 func TestAccProviderTestMode_onlyTestCharges(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	on := testModeProvider(sbx, "test_mode = true")
@@ -127,8 +127,9 @@ func TestAccProviderTestMode_onlyTestCharges(t *testing.T) {
 			},
 			{Config: on + twoCharges(""), ConfigPlanChecks: emptyPlan()},
 			{Config: on + twoCharges("test = true"), ConfigPlanChecks: emptyPlan()},
+			{Config: testModeProvider(sbx, "") + twoCharges(""), ConfigPlanChecks: emptyPlan(), Check: chargesAreTest(t, sbx, true)},
 			{
-				Config: testModeProvider(sbx, "") + twoCharges(""),
+				Config: testModeProvider(sbx, "") + twoCharges("test = false"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(testPlanned(false),
 					plancheck.ExpectResourceAction(rcAddr, plancheck.ResourceActionReplace),
 					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionReplace),
@@ -189,6 +190,24 @@ func TestAccProviderTestMode_unset(t *testing.T) {
 				Check:            chargesAreTest(t, sbx, false),
 			},
 			{Config: unset + twoCharges("test = false"), ConfigPlanChecks: emptyPlan()},
+		},
+	})
+}
+
+// Turning test_mode on over real charges that leave test unset keeps them:
+// replacing them would cancel paying subscriptions. Only a new charge gets
+// the test default, and an existing one stays real on the platform.
+func TestAccProviderTestMode_turnedOnKeepsExistingCharges(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: testModeProvider(sbx, "") + twoCharges(""), Check: chargesAreTest(t, sbx, false)},
+			{
+				Config:           testModeProvider(sbx, "test_mode = true") + twoCharges(""),
+				ConfigPlanChecks: emptyPlan(),
+				Check:            chargesAreTest(t, sbx, false),
+			},
 		},
 	})
 }

@@ -55,8 +55,9 @@ func (r *directChargeResource) Schema(_ context.Context, _ resource.SchemaReques
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it creates a new charge.",
 		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
-			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
-			"follows when unset, creates a new charge.",
+			"without it) when the charge is created; an existing charge that leaves it unset keeps its value, " +
+			"so turning `test_mode` on or off never replaces a charge. Under `test_mode`, `test = false` fails " +
+			"at plan time. Changing it creates a new charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/direct_charge`).",
 	})

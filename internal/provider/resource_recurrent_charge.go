@@ -61,8 +61,9 @@ func (r *recurrentChargeResource) Schema(_ context.Context, _ resource.SchemaReq
 		returnURL: "Where the buyer returns after answering the charge: an absolute `http` or `https` URL. " +
 			"Changing it replaces the charge.",
 		test: "Whether this is a test charge that moves no money. Defaults to the provider's `test_mode` (`false` " +
-			"without it); under `test_mode`, `test = false` fails at plan time. Changing it, or the default it " +
-			"follows when unset, replaces the charge.",
+			"without it) when the charge is created; an existing charge that leaves it unset keeps its value, " +
+			"so turning `test_mode` on or off never replaces a charge. Under `test_mode`, `test = false` fails " +
+			"at plan time. Changing it replaces the charge.",
 		checkoutURL: "The Marketplace checkout link for this charge " +
 			"(`https://www.livechat.com/marketplace/checkout/charge/<id>/recurrent_charge`).",
 	})
