@@ -36,7 +36,7 @@ func FuzzParseErrorBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		code, msg, reqID := parseErrorBody(body)
-		e := newAPIError(APIBilling, http.MethodGet, "/v3/x", &http.Response{StatusCode: 418, Header: http.Header{}}, body)
+		e := newAPIError(APIBilling, http.MethodGet, "/v3/x", &http.Response{StatusCode: http.StatusTeapot, Header: http.Header{}}, body)
 		if !utf8.Valid(body) {
 			return
 		}

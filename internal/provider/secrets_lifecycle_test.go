@@ -366,7 +366,7 @@ func (r *lifecycleRun) importIDs() map[string]string {
 				ids["livechat_direct_charge.dc"] = id
 			case "livechat_in_app_upgrade":
 				name := "generated"
-				if strings.Contains(attrs["name"].(string), "Renamed") {
+				if n, _ := attrs["name"].(string); strings.Contains(n, "Renamed") {
 					name = "configured"
 				}
 				ids["livechat_in_app_upgrade."+name] = sandbox.SandboxAppID + "/" + id
