@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // APIError is a non-2xx answer of a LiveChat API, with the platform's own
@@ -77,11 +78,7 @@ func newAPIError(api API, method, path string, resp *http.Response, body []byte)
 	}
 	const maxBody = 4096
 	trimmed := strings.TrimSpace(string(body))
-	if len(trimmed) > maxBody {
-		e.Body = trimmed[:maxBody] + "…"
-	} else {
-		e.Body = trimmed
-	}
+	e.Body = truncate(trimmed, maxBody)
 	code, msg, reqID := parseErrorBody(body)
 	e.Code, e.Message = code, msg
 	if reqID != "" && e.RequestID == "" {
@@ -110,10 +107,7 @@ func parseErrorBody(body []byte) (code, msg, reqID string) {
 		if strings.HasPrefix(line, "<") {
 			return "", "", ""
 		}
-		if len(line) > 500 {
-			line = line[:500] + "…"
-		}
-		return "", line, ""
+		return "", truncate(line, 500), ""
 	}
 	reqID = looseString(env["request_id"])
 	if raw, ok := env["error"]; ok {
@@ -152,6 +146,20 @@ func parseErrorBody(body []byte) (code, msg, reqID string) {
 		code = looseString(env["code"])
 	}
 	return code, msg, reqID
+}
+
+// truncate cuts s to at most n bytes, marking the cut with "…". It cuts
+// between characters: half a character is invalid UTF-8, which the
+// protocol buffers that carry diagnostics to Terraform refuse.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // looseString returns a JSON string's value, or a number's text; anything

@@ -227,10 +227,7 @@ func RedactBody(contentType string, body []byte) string {
 		return Redacted
 	}
 	const maxLog = 8192
-	if len(trimmed) > maxLog {
-		return trimmed[:maxLog] + "…"
-	}
-	return trimmed
+	return truncate(trimmed, maxLog)
 }
 
 // redactValue redacts a decoded JSON value in place: members named as

@@ -125,7 +125,7 @@ func chargeResourceAttributes(d chargeDescriptions) map[string]schema.Attribute 
 		"name": schema.StringAttribute{
 			MarkdownDescription: d.name,
 			Required:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notWhitespaceOnly{}},
 			PlanModifiers:       replace,
 		},
 		"price": schema.Int64Attribute{
@@ -220,7 +220,7 @@ func chargeDataAttributes(single bool, priceDescription string) map[string]dssch
 		attrs["id"] = dsschema.StringAttribute{
 			MarkdownDescription: "The charge ID.",
 			Required:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{chargeIDRule},
 		}
 		attrs["product"] = dsschema.StringAttribute{
 			MarkdownDescription: "The billing product the charge belongs to: `livechat` or `helpdesk`. Defaults to the provider's `product`.",
@@ -231,6 +231,9 @@ func chargeDataAttributes(single bool, priceDescription string) map[string]dssch
 	}
 	return attrs
 }
+
+// chargeIDRule checks a charge ID that the provider puts in a request.
+var chargeIDRule = idSegmentValidator{example: "1c286f7a-aab8-4384-8e09-dc6749c550cd"}
 
 // productOr is the configured or planned product, or the provider's
 // default when there is none (yet).

@@ -161,30 +161,6 @@ func chargeImportSteps(addr string, id *string) []resource.TestStep {
 	}
 }
 
-// badChargeImportSteps try to import each of bad, which the import ID
-// parser must refuse.
-func badChargeImportSteps(addr string, bad ...string) []resource.TestStep {
-	var steps []resource.TestStep
-	for _, id := range bad {
-		steps = append(steps, resource.TestStep{
-			ResourceName:  addr,
-			ImportState:   true,
-			ImportStateId: id,
-			ExpectError:   errorWords(fmt.Sprintf("expected <id> or <product>/<id>, got %q (product is livechat or helpdesk)", id)),
-		})
-	}
-	return steps
-}
-
-// refusedConfigSteps plan each configuration, expecting its message.
-func refusedConfigSteps(cases []struct{ config, msg string }) []resource.TestStep {
-	var steps []resource.TestStep
-	for _, tc := range cases {
-		steps = append(steps, resource.TestStep{Config: tc.config, ExpectError: errorWords(tc.msg)})
-	}
-	return steps
-}
-
 // acceptCharge is a PreConfig: the buyer accepts the charge *id.
 func acceptCharge(t *testing.T, sbx *testSandbox, id *string) func() {
 	return func() {

@@ -148,10 +148,6 @@ data "livechat_direct_charges" "helpdesk" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      chargeProviderConfig(sbx, "") + `data "livechat_direct_charges" "x" { status = "active" }`,
-				ExpectError: errorWords(`Attribute status value must be one of:`, `"pending"`, `"success"`, `got: "active"`),
-			},
-			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					// 23 one-time charges and the subscription's first payment, across two pages.

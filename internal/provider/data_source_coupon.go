@@ -37,7 +37,7 @@ func (d *couponDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"label": schema.StringAttribute{
 				MarkdownDescription: "The coupon's exact label, such as `30% off first payment`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notWhitespaceOnly{}},
 			},
 			"id": couponIDAttribute,
 		},

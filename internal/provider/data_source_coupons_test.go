@@ -26,11 +26,6 @@ func TestAccCouponsDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      sbx.providerConfig() + `data "livechat_coupons" "bad" { label_regex = "(unclosed" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid regular expression.*label_regex must be a valid regular expression.*missing closing \)`),
-			},
-			{
 				Config: sbx.providerConfig() + `
 data "livechat_coupons" "all" {}
 

@@ -57,7 +57,7 @@ func (d *directChargesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"recurrent_charge_id": schema.StringAttribute{
 				MarkdownDescription: "Only the payments of this recurrent charge.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{chargeIDRule},
 			},
 			"charges": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching direct charges, newest first.",

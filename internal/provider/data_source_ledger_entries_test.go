@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -75,23 +74,6 @@ data "livechat_ledger_entries" "recent" {
 	if n := sbx.RequestCount("GET /v2/ledger/livechat"); n < 3 {
 		t.Fatalf("expected the walk to read at least 3 pages per data source, saw %d requests", n)
 	}
-}
-
-func TestAccLedgerEntriesDataSource_validation(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      sbx.providerConfig() + `data "livechat_ledger_entries" "x" { type = "bonus" }`,
-				ExpectError: regexp.MustCompile(`(?s)type.*value must be one of.*collection.*refund.*withdrawal`),
-			},
-			{
-				Config:      sbx.providerConfig() + `data "livechat_ledger_entries" "x" { since = "yesterday" }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid\s+RFC3339\s+String\s+Value.*not\s+valid\s+RFC3339\s+string\s+format.*Given\s+Value:\s+yesterday`),
-			},
-		},
-	})
 }
 
 func TestFilterLedger(t *testing.T) {

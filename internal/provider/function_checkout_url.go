@@ -34,6 +34,7 @@ func (f *checkoutURLFunction) Definition(_ context.Context, _ function.Definitio
 			function.StringParameter{
 				Name:                "charge_id",
 				MarkdownDescription: "The charge's `id`.",
+				Validators:          []function.StringParameterValidator{idArgumentValidator{name: "charge_id", idSegmentValidator: chargeIDRule}},
 			},
 			function.StringParameter{
 				Name:                "charge_type",

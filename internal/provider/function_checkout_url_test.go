@@ -66,28 +66,6 @@ output "nulls" {
 	})
 }
 
-func TestAccCheckoutURLFunction_errors(t *testing.T) {
-	out := func(call string) string { return "output \"x\" {\n  value = " + call + "\n}\n" }
-	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      out(`provider::livechat::checkout_url("abc", "subscription", "", "")`),
-				ExpectError: regexp.MustCompile(`(?s)charge_type.*value must be one of.*recurrent_charge.*direct_charge`),
-			},
-			{
-				Config:      out(`provider::livechat::checkout_url("", "direct_charge", "", "")`),
-				ExpectError: regexp.MustCompile(`(?s)charge_id:\s+invalid\s+charge\s+id\s+""`),
-			},
-			{
-				Config:      out(`provider::livechat::checkout_url("abc", "direct_charge", "not a url", "")`),
-				ExpectError: regexp.MustCompile(`(?s)icon must be an\s+absolute\s+http\(s\)\s+URL`),
-			},
-		},
-	})
-}
-
 // The function and a charge's computed checkout_url agree.
 func TestAccCheckoutURLFunction_matchesRecurrentCharge(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})

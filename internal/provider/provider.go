@@ -125,30 +125,35 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "OAuth access token sent as `Authorization: Bearer` to the Billing API and the " +
 					"Developer Console. Access tokens live 8 hours; pipelines should prefer `oauth`. " +
 					"Falls back to `" + EnvAccessToken + "`. Conflicts with `oauth` and `personal_access_token`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{notWhitespaceOnly{}},
 			},
 			"personal_access_token": schema.StringAttribute{
 				MarkdownDescription: "Personal Access Token, sent with `account_id` as HTTP Basic credentials. " +
 					"Falls back to `" + EnvPAT + "`. Requires `account_id`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{notWhitespaceOnly{}},
 			},
 			"account_id": schema.StringAttribute{
 				MarkdownDescription: "The LiveChat account ID that owns `personal_access_token`. Falls back to `" + EnvAccountID + "`.",
 				Optional:            true,
+				Validators:          []validator.String{notWhitespaceOnly{}},
 			},
 			"partner_token": schema.StringAttribute{
 				MarkdownDescription: "Partner Program API token (not an OAuth token), needed by partner campaigns, " +
 					"coupons, earnings and client subscriptions. Falls back to `" + EnvPartnerToken + "`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{notWhitespaceOnly{}},
 			},
 			"partner_password": schema.StringAttribute{
 				MarkdownDescription: "The partner account's password, which the platform requires to close a partner " +
 					"client subscription. Falls back to `" + EnvPartnerPassword + "`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{notWhitespaceOnly{}},
 			},
 			"product": schema.StringAttribute{
 				MarkdownDescription: "Default billing product for charges: `livechat` or `helpdesk` (HelpDesk tokens need " +
@@ -197,16 +202,19 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"client_id": schema.StringAttribute{
 						MarkdownDescription: "OAuth client ID of your Developer Console app. Falls back to `" + EnvClientID + "`.",
 						Optional:            true,
+						Validators:          []validator.String{notWhitespaceOnly{}},
 					},
 					"client_secret": schema.StringAttribute{
 						MarkdownDescription: "OAuth client secret. Falls back to `" + EnvClientSecret + "`.",
 						Optional:            true,
 						Sensitive:           true,
+						Validators:          []validator.String{notWhitespaceOnly{}},
 					},
 					"refresh_token": schema.StringAttribute{
 						MarkdownDescription: "A refresh token issued to the client. Falls back to `" + EnvRefreshToken + "`.",
 						Optional:            true,
 						Sensitive:           true,
+						Validators:          []validator.String{notWhitespaceOnly{}},
 					},
 				},
 			},

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -20,88 +18,6 @@ func seedBalanceIsRead() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.livechat_ledger_balance.this", tfjsonpath.New("balance"), knownvalue.Int64Exact(seedLedgerBalance)),
 	}
-}
-
-// Every bad configuration fails at plan time, before any request, with a
-// message that names the attribute.
-func TestAccProviderConfig_invalid(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	oauthBlock := `
-  oauth {
-    client_id     = "id"
-    client_secret = "secret"
-    refresh_token = "rt"
-  }`
-	for _, tc := range []struct {
-		name  string
-		attrs string
-		want  *regexp.Regexp
-	}{
-		{"access_token and oauth", `access_token = "a"` + oauthBlock,
-			errorWords("Invalid Attribute Combination", "access_token", "oauth")},
-		{"access_token and personal_access_token", `
-  access_token          = "a"
-  personal_access_token = "p"
-  account_id            = "acc"`,
-			errorWords("Invalid Attribute Combination", "access_token", "personal_access_token")},
-		{"oauth and personal_access_token", `
-  personal_access_token = "p"
-  account_id            = "acc"` + oauthBlock,
-			errorWords("Invalid Attribute Combination", "oauth", "personal_access_token")},
-		{"personal_access_token without account_id", `personal_access_token = "p"`,
-			errorWords("Missing account_id", "account_id", "LIVECHAT_ACCOUNT_ID")},
-		{"incomplete oauth", `
-  oauth {
-    client_id = "id"
-  }`,
-			errorWords("Incomplete oauth configuration", "oauth.client_secret", "LIVECHAT_CLIENT_SECRET")},
-		{"unknown product", `product = "foo"`,
-			errorWords("product", "must be one of", "livechat", "helpdesk", "foo")},
-		{"malformed endpoint", `
-  access_token = "a"
-  endpoints {
-    billing = "not a url"
-  }`,
-			errorWords("Invalid endpoint URL", "endpoints.billing", "not a url", "absolute http(s) URL")},
-		{"plain http for a remote host", `
-  access_token = "a"
-  endpoints {
-    partners = "http://example.com"
-  }`,
-			errorWords("Invalid endpoint URL", "endpoints.partners", "http://example.com", "plain http", "loopback")},
-		{"max_retries out of range", `max_retries = 99`,
-			errorWords("max_retries", "between 0 and 20", "99")},
-		{"negative requests_per_second", `requests_per_second = -1`,
-			errorWords("requests_per_second", "at least 0")},
-		{"request_timeout not a duration", `request_timeout = "soon"`,
-			errorWords("Invalid Time Duration String Value", `request_timeout = "soon"`, "not a valid Go Time Duration")},
-		{"request_timeout zero", `request_timeout = "0s"`,
-			errorWords("Invalid request_timeout", "request_timeout", "more than 0s", "at most 1h", `"0s"`)},
-		{"request_timeout too long", `request_timeout = "2h"`,
-			errorWords("Invalid request_timeout", "request_timeout", "at most 1h", `"2h"`)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			config := sbx.ledgerConfig(tc.attrs)
-			if strings.Contains(tc.attrs, "endpoints {") {
-				// The case sets its own endpoints block.
-				config = fmt.Sprintf("provider \"livechat\" {\n%s\n}\ndata \"livechat_ledger_balance\" \"this\" {}\n", tc.attrs)
-			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      config,
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
-			})
-		})
-	}
-	// Cleanup runs after the parallel subtests have finished.
-	t.Cleanup(func() {
-		if n := sbx.RequestCount("GET /v2/ledger/livechat/balance") + sbx.RequestCount("POST /v2/token"); n != 0 {
-			t.Errorf("a bad configuration reached the platform: %d requests", n)
-		}
-	})
 }
 
 // Personal Access Token auth end to end: Basic base64(account_id:PAT).

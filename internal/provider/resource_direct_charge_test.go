@@ -279,36 +279,10 @@ resource "livechat_direct_charge" "helpdesk" {
 	})
 }
 
-func TestAccDirectChargeResource_validators(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	with := func(replace, by string) string {
-		return dcConfig(sbx, strings.Replace(`
-  name       = "x"
-  price      = 100
-  quantity   = 1
-  return_url = "https://example.com/"
-`, replace, by, 1))
-	}
-	steps := refusedConfigSteps([]struct{ config, msg string }{
-		{with("price      = 100", "price = 0"), "Attribute price value must be at least 1, got: 0"},
-		{with("quantity   = 1", "quantity = 0"), "Attribute quantity value must be at least 1, got: 0"},
-		{with(`"https://example.com/"`, `"ftp://x"`), `return_url must be an absolute http or https URL, such as https://example.com/billing/done, got "ftp://x"`},
-		{with(`"https://example.com/"`, `"not-a-url"`), `got "not-a-url"`},
-		{with(`name       = "x"`, `name = "x"
- product = "foo"`), `Attribute product value must be one of: ["livechat" "helpdesk"], got: "foo"`},
-		{with(`name       = "x"`, `name = ""`), "Attribute name string length must be at least 1"},
-	})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
-	if n := sbx.RequestCount("POST /v3/direct_charge/{product}"); n != 0 {
-		t.Fatalf("invalid configurations reached the platform %d times", n)
-	}
-}
-
 func TestAccDirectChargeResource_badImportID(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	steps := append([]resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}, badChargeImportSteps(dcAddr, "a/b/c", "foo/123", "livechat/",
-		"helpdesk/..", ".", " 00000000-0000-4000-8000-000000000000")...)
-	steps = append(steps, resource.TestStep{
+	// Malformed import IDs are in TestAccBadInputCatalog.
+	steps := append([]resource.TestStep{{Config: dcConfig(sbx, dcBasic)}}, resource.TestStep{
 		ResourceName:  dcAddr,
 		ImportState:   true,
 		ImportStateId: "00000000-0000-4000-8000-000000000000",

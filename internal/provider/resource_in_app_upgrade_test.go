@@ -416,60 +416,12 @@ func TestAccInAppUpgradeResource_importedSecret(t *testing.T) {
 	})
 }
 
-func TestAccInAppUpgradeResource_validation(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	step := func(attrs map[string]any, want ...string) tfresource.TestStep {
-		return tfresource.TestStep{Config: upgradeHCL(sbx, attrs), PlanOnly: true, ExpectError: errorWords(want...)}
-	}
-	tfresource.ParallelTest(t, tfresource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []tfresource.TestStep{
-			step(map[string]any{"price": -1}, "Attribute price value must be between 0 and 2000000, got: -1"),
-			step(map[string]any{"price": 2000001}, "Attribute price value must be between 0 and 2000000, got: 2000001"),
-			step(map[string]any{"name": ""}, "Attribute name UTF-8 character count must be between 1 and 64, got: 0"),
-			step(map[string]any{"name": "   "}, "Attribute name must contain a character other than spaces"),
-			step(map[string]any{"description": " "}, "Attribute description must contain a character other than spaces"),
-			step(map[string]any{"name": strings.Repeat("n", 65)}, "Attribute name UTF-8 character count must be between 1 and 64, got: 65"),
-			step(map[string]any{"description": strings.Repeat("d", 201)}, "Attribute description UTF-8 character count must be between 1 and 200, got: 201"),
-			step(map[string]any{"webhook_url": "http://example.com"}, `webhook_url must use https; plain http is allowed only for a loopback host`),
-			step(map[string]any{"webhook_url": "example.com/hook"}, `webhook_url must be an absolute https URL`),
-			step(map[string]any{"webhook_secret": ""}, "Attribute webhook_secret UTF-8 character count must be between 1 and 256, got: 0"),
-			step(map[string]any{"type": "many"}, `Attribute type value must be one of: ["once" "quantity"], got: "many"`),
-			step(map[string]any{"payment_type": "x"}, `Attribute payment_type value must be one of: ["organization" "account"], got: "x"`),
-			step(map[string]any{"app_id": "a/b"}, `app_id must be one ID such as sandbox-app: not empty, not "." or "..", without whitespace, '/', '?' or '#'; "a/b" contains '/', '?' or '#'.`),
-			step(map[string]any{"app_id": ".."}, `app_id must be one ID such as sandbox-app`, `".." is not an ID`),
-			step(map[string]any{"app_id": "sandbox-app "}, `app_id must be one ID such as sandbox-app`, `"sandbox-app " contains whitespace`),
-			step(map[string]any{"price": nil}, `The argument "price" is required`),
-		},
-	})
-}
-
 func TestAccInAppUpgradeResource_badImportID(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
+		// Malformed import IDs are in TestAccBadInputCatalog.
 		Steps: []tfresource.TestStep{
-			{
-				Config:        upgradeHCL(sbx, nil),
-				ResourceName:  upgradeAddr,
-				ImportState:   true,
-				ImportStateId: "stsmuqjb",
-				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "stsmuqjb"`),
-			},
-			{
-				Config:        upgradeHCL(sbx, nil),
-				ResourceName:  upgradeAddr,
-				ImportState:   true,
-				ImportStateId: "sandbox-app/..",
-				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/..": ".." is not an ID`),
-			},
-			{
-				Config:        upgradeHCL(sbx, nil),
-				ResourceName:  upgradeAddr,
-				ImportState:   true,
-				ImportStateId: "sandbox-app/stsm uqjb",
-				ExpectError:   errorWords(`expected <app_id>/<id> such as sandbox-app/stsmuqjb, got "sandbox-app/stsm uqjb": "stsm uqjb" contains whitespace`),
-			},
 			{
 				Config:        upgradeHCL(sbx, nil),
 				ResourceName:  upgradeAddr,

@@ -210,56 +210,20 @@ resource "livechat_partner_campaign" "again" {
 	})
 }
 
-func TestAccPartnerCampaignResource_validation(t *testing.T) {
+// A well-formed slug of no campaign cannot be imported; malformed import IDs
+// are in TestAccBadInputCatalog.
+func TestAccPartnerCampaignResource_importMissing(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
-	one := func(args string) string {
-		return sbx.providerConfig() + "resource \"livechat_partner_campaign\" \"bad\" {\n" + args + "\n}\n"
-	}
-	steps := []resource.TestStep{}
-	for _, tc := range []struct{ args, want string }{
-		{`name = "abcd"`, `(?s)Attribute name UTF-8 character count must be between 5 and 100, got: 4`},
-		{`name = "` + strings.Repeat("n", 101) + `"`, `(?s)Attribute name UTF-8 character count must be between 5 and 100, got: 101`},
-		{`name = " Padded name"`, `(?s)name must not start or end with whitespace`},
-		{"name = \"Trial test\"\ntrial_duration = 13", `(?s)Attribute trial_duration value must be between 14 and 60, got: 13`},
-		{"name = \"Trial test\"\ntrial_duration = 61", `(?s)Attribute trial_duration value must be between 14 and 60, got: 61`},
-		{"name = \"Product test\"\nproduct = \"foo\"", `(?s)Attribute product value must be one of:.*"livechat".*"partner_program".*got:\s+"foo"`},
-		{"name = \"Link test\"\nlink = \"not a url\"", `(?s)link must be an absolute http\(s\) URL.*got "not a url"`},
-		{"name = \"Coupon test\"\ncoupon_id = 0", `(?s)Attribute coupon_id value must be at least 1, got: 0`},
-	} {
-		steps = append(steps, resource.TestStep{Config: one(tc.args), PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
-	}
-	steps = append(steps,
-		resource.TestStep{
-			Config:        one(`name = "Import target"`),
-			ResourceName:  "livechat_partner_campaign.bad",
-			ImportState:   true,
-			ImportStateId: "not a slug!",
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*got "not a slug!"`),
-		},
-		resource.TestStep{
-			// Whitespace is refused, not trimmed away.
-			Config:        one(`name = "Import target"`),
-			ResourceName:  "livechat_partner_campaign.bad",
-			ImportState:   true,
-			ImportStateId: " pp_no-such-campaign",
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*" pp_no-such-campaign"\s+contains\s+whitespace`),
-		},
-		resource.TestStep{
-			Config:        one(`name = "Import target"`),
-			ResourceName:  "livechat_partner_campaign.bad",
-			ImportState:   true,
-			ImportStateId: "..",
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*Expected a campaign slug such as pp_summer-sale.*"\.\."\s+is\s+not\s+an\s+ID`),
-		},
-		resource.TestStep{
-			Config:        one(`name = "Import target"`),
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        sbx.providerConfig() + "resource \"livechat_partner_campaign\" \"bad\" {\n  name = \"Import target\"\n}\n",
 			ResourceName:  "livechat_partner_campaign.bad",
 			ImportState:   true,
 			ImportStateId: "pp_no-such-campaign",
 			ExpectError:   regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
-		},
-	)
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+		}},
+	})
 }
 
 // Identities that are not a slug fail at plan time; the identity a create

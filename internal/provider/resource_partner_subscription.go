@@ -107,9 +107,10 @@ func (r *partnerSubscriptionResource) Schema(_ context.Context, _ resource.Schem
 				MarkdownDescription: "A one-time card token from the card processor (Recurly), required to create the " +
 					"subscription. Write-only: sent once on create, never stored in state or plan, and never compared, " +
 					"so changing it later has no effect. Needs Terraform 1.11 or later.",
-				Optional:  true,
-				Sensitive: true,
-				WriteOnly: true,
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{notWhitespaceOnly{}},
 			},
 			"expire_on_destroy": schema.BoolAttribute{
 				MarkdownDescription: "When `true`, destroying the subscription ends the license at once; when `false` " +

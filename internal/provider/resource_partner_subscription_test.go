@@ -236,56 +236,18 @@ func TestAccPartnerSubscriptionResource_errors(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := sbx.providerConfig()
-	steps := []resource.TestStep{}
-	for _, tc := range []struct{ cfg, want string }{
-		{subscriptionConfig("livechat", lic, "gold", "monthly", 1, ""), `(?s)Attribute plan value must be one of:.*"starter".*got:\s+"gold"`},
-		{subscriptionConfig("livechat", lic, "team", "weekly", 1, ""), `(?s)Attribute billing_cycle value must be one of:.*"annual".*got:\s+"weekly"`},
-		{subscriptionConfig("livechat", lic, "team", "monthly", 0, ""), `(?s)Attribute seats value must be at least 1, got: 0`},
-		{subscriptionConfig("teams", lic, "team", "monthly", 1, ""), `(?s)Attribute product value must be one of:.*got:\s+"teams"`},
-		{subscriptionConfig("livechat", "LC-1", "team", "monthly", 1, ""), `(?s)Attribute license_id must be a license number, digits only`},
-	} {
-		steps = append(steps, resource.TestStep{Config: p + tc.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
-	}
-	steps = append(steps,
-		resource.TestStep{
-			Config: p + fmt.Sprintf(`
-resource "livechat_partner_subscription" "acme" {
-  product       = "livechat"
-  license_id    = %q
-  plan          = "team"
-  billing_cycle = "monthly"
-  seats         = 1
-}
-`, lic),
-			// Refused by the plan, before any request.
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Missing card token.*card_token_wo is required to create a subscription`),
-		},
-		resource.TestStep{
+	// Bad arguments and malformed import IDs are in TestAccBadInputCatalog.
+	steps := []resource.TestStep{
+		{
 			Config:      p + subscriptionConfig("livechat", "999999", "team", "monthly", 1, ""),
 			ExpectError: regexp.MustCompile(`(?s)Client license not found.*404.*license\s+999999 not found`),
 		},
-		resource.TestStep{
+		{
 			Config: p + subscriptionConfig("helpdesk", taken, "team", "monthly", 4, ""),
 			ExpectError: regexp.MustCompile(`(?s)Partner subscription already exists.*terraform\s+import\s+livechat_partner_subscription\.<name>\s+helpdesk/` +
 				taken),
 		},
-		resource.TestStep{
-			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
-			ResourceName:  "livechat_partner_subscription.acme",
-			ImportState:   true,
-			ImportStateId: "livechat-" + lic,
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*expected <product>/<license_id> such as\s+livechat/104130623`),
-		},
-		resource.TestStep{
-			// Whitespace is refused, not trimmed away.
-			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
-			ResourceName:  "livechat_partner_subscription.acme",
-			ImportState:   true,
-			ImportStateId: "livechat/" + lic + " ",
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import ID.*expected <product>/<license_id> such as\s+livechat/104130623.*contains\s+whitespace`),
-		},
-		resource.TestStep{
+		{
 			Config:        p + subscriptionConfig("livechat", lic, "team", "monthly", 1, ""),
 			ResourceName:  "livechat_partner_subscription.acme",
 			ImportState:   true,
@@ -293,7 +255,7 @@ resource "livechat_partner_subscription" "acme" {
 			// The license exists but has no subscription.
 			ExpectError: regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
 		},
-	)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   writeOnlyVersions,

@@ -489,46 +489,6 @@ resource "livechat_recurrent_charge" %q {
 	})
 }
 
-func TestAccRecurrentChargeResource_validators(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	with := func(replace, by string) string {
-		return rcConfig(sbx, strings.Replace(`
-  name       = "x"
-  price      = 100
-  return_url = "https://example.com/"
-`, replace, by, 1))
-	}
-	steps := refusedConfigSteps([]struct{ config, msg string }{
-		{with("price      = 100", "price = 0"), "Attribute price value must be at least 1, got: 0"},
-		{with("price      = 100", "price = 100\n months = 13"), "Attribute months value must be between 1 and 12, got: 13"},
-		{with("price      = 100", "price = 100\n months = 0"), "Attribute months value must be between 1 and 12, got: 0"},
-		{with("price      = 100", "price = 100\n trial_days = -1"), "Attribute trial_days value must be at least 0, got: -1"},
-		{with(`"https://example.com/"`, `"ftp://x"`), `return_url must be an absolute http or https URL, such as https://example.com/billing/done, got "ftp://x"`},
-		{with(`"https://example.com/"`, `"not-a-url"`), `return_url must be an absolute http or https URL, such as https://example.com/billing/done, got "not-a-url"`},
-		{with(`name       = "x"`, `name = "x"
- product = "foo"`), `Attribute product value must be one of: ["livechat" "helpdesk"], got: "foo"`},
-		{with(`name       = "x"`, `name = ""`), "Attribute name string length must be at least 1"},
-		{with(`name       = "x"`, `name = "x"
- external_id = ""`), "Attribute external_id string length must be at least 1"},
-	})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
-	if n := sbx.RequestCount("POST /v3/recurrent_charge/{product}"); n != 0 {
-		t.Fatalf("invalid configurations reached the platform %d times", n)
-	}
-}
-
-func TestAccRecurrentChargeResource_badImportID(t *testing.T) {
-	sbx := newTestSandbox(t, sandbox.Options{})
-	cfg := rcConfig(sbx, `
-  name       = "x"
-  price      = 100
-  return_url = "https://example.com/"
-`)
-	steps := append([]resource.TestStep{{Config: cfg}}, badChargeImportSteps(rcAddr, "a/b/c", "foo/123", "livechat/", "/x",
-		"livechat/..", "livechat/.", "..", "livechat/a b", "x ")...)
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
-}
-
 // Bad identities fail at plan time. A charge made outside Terraform is
 // adopted by an import block with an identity; without product it is the
 // provider's default product. The identity stored then imports the charge

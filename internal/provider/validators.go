@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -75,6 +76,51 @@ func (v idSegmentValidator) ValidateString(ctx context.Context, req validator.St
 	if problem := idSegmentProblem(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
 			fmt.Sprintf("%s %s; %s.", req.Path, v.Description(ctx), problem))
+	}
+}
+
+// idArgumentValidator is idSegmentValidator for the function argument
+// name: a function call is checked before it runs, like an attribute.
+type idArgumentValidator struct {
+	name string
+	idSegmentValidator
+}
+
+var _ function.StringParameterValidator = idArgumentValidator{}
+
+func (v idArgumentValidator) ValidateParameterString(ctx context.Context, req function.StringParameterValidatorRequest,
+	resp *function.StringParameterValidatorResponse) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return
+	}
+	if problem := idSegmentProblem(req.Value.ValueString()); problem != "" {
+		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition,
+			fmt.Sprintf("%s %s; %s.", v.name, v.Description(ctx), problem))
+	}
+}
+
+// notWhitespaceOnly refuses a value of nothing but whitespace: a name the
+// buyer would see as blank, or a credential pasted from an empty line,
+// which the platform would only refuse after a request. The empty string
+// is left to the attribute's other rules (a credential's "" means "not
+// set"), and the value is never shown, because it may be a secret.
+type notWhitespaceOnly struct{}
+
+var _ validator.String = notWhitespaceOnly{}
+
+func (notWhitespaceOnly) Description(context.Context) string {
+	return "must contain a character other than whitespace"
+}
+
+func (v notWhitespaceOnly) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v notWhitespaceOnly) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if s := req.ConfigValue.ValueString(); s != "" && strings.TrimSpace(s) == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s %s: it holds only spaces, tabs or line breaks.", req.Path, v.Description(ctx)))
 	}
 }
 
