@@ -185,7 +185,7 @@ func signed(t *testing.T, secret string, d delivery) ([]byte, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return body, sandbox.SignWebhook(secret, body)
+	return body, hmacHex(secret, string(body))
 }
 
 func post(t *testing.T, url string, body []byte, signature string) (int, string) {
