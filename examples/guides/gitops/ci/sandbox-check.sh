@@ -4,7 +4,8 @@
 # configuration whose backend is overridden by ci/backend_override.tf, so it
 # never touches the real state, and it needs no LiveChat credentials. It
 # installs the providers .terraform.lock.hcl records, when there is one, and
-# after `init` nothing it runs can reach an address other than loopback.
+# after `init` no HTTP request of a provider can reach an address other than
+# loopback.
 #
 # Needs livechat-sandbox and terraform on PATH; TERRAFORM names another CLI
 # (e.g. TERRAFORM=tofu). Values the sandbox needs come from ci/sandbox.tfvars.
