@@ -109,7 +109,7 @@ func TestGuideWorkflows(t *testing.T) {
 		for _, want := range []string{
 			"https://github.com/" + rel.Release.GitHub.Owner + "/" + rel.Release.GitHub.Name + "/releases/download/v" + version,
 			"archive=" + archive,
-			`"$archive" -C bin ` + rel.build("sandbox").Binary,
+			`"$archive" -C bin ` + rel.sandboxBuild().Binary,
 		} {
 			if !strings.Contains(script, want) {
 				t.Errorf("the download step lacks %q:\n%s", want, script)
@@ -150,8 +150,8 @@ func TestGuideWorkflows(t *testing.T) {
 	t.Run("github-actions: the download step runs only the archive it pins", func(t *testing.T) {
 		script := stepRun(t, wf, "sandbox", "Download livechat-sandbox")
 		archive := rel.render(t, rel.archive("sandbox").NameTemplate, wf.Env["LIVECHAT_SANDBOX_VERSION"], "linux", "amd64") + ".tar.gz"
-		genuine := tarGz(t, rel.build("sandbox").Binary, "#!/bin/sh\necho genuine\n")
-		forged := tarGz(t, rel.build("sandbox").Binary, "#!/bin/sh\necho forged\n")
+		genuine := tarGz(t, rel.sandboxBuild().Binary, "#!/bin/sh\necho genuine\n")
+		forged := tarGz(t, rel.sandboxBuild().Binary, "#!/bin/sh\necho forged\n")
 		pin := sha256Hex(genuine)
 		for _, c := range []struct {
 			name      string
@@ -543,7 +543,7 @@ func releaseConfig(t *testing.T) *goreleaser {
 	t.Helper()
 	var g goreleaser
 	readYAML(t, filepath.Join(repoRoot, ".goreleaser.yml"), &g)
-	if b := g.build("sandbox"); b.Main != "./cmd/livechat-sandbox" {
+	if b := g.sandboxBuild(); b.Main != "./cmd/livechat-sandbox" {
 		t.Fatalf("the release's sandbox build is of %q, want ./cmd/livechat-sandbox", b.Main)
 	}
 	return &g
@@ -560,8 +560,9 @@ func byID[T any](list []T, id string, idOf func(T) string) T {
 	return zero
 }
 
-func (g *goreleaser) build(id string) grBuild {
-	return byID(g.Builds, id, func(b grBuild) string { return b.ID })
+// sandboxBuild is the build of livechat-sandbox.
+func (g *goreleaser) sandboxBuild() grBuild {
+	return byID(g.Builds, "sandbox", func(b grBuild) string { return b.ID })
 }
 
 func (g *goreleaser) archive(id string) grArchive {
