@@ -1,12 +1,18 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
+	"cmp"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -41,16 +47,22 @@ type ghWorkflow struct {
 			WorkingDirectory string `yaml:"working-directory"`
 		} `yaml:"run"`
 	} `yaml:"defaults"`
-	Jobs map[string]struct {
-		If    string   `yaml:"if"`
-		Steps []ghStep `yaml:"steps"`
-	} `yaml:"jobs"`
+	Jobs map[string]ghJob `yaml:"jobs"`
+}
+
+type ghJob struct {
+	If          string            `yaml:"if"`
+	Environment string            `yaml:"environment"`
+	Env         map[string]string `yaml:"env"`
+	Steps       []ghStep          `yaml:"steps"`
 }
 
 type ghStep struct {
-	Name string `yaml:"name"`
-	Uses string `yaml:"uses"`
-	Run  string `yaml:"run"`
+	Name string            `yaml:"name"`
+	Uses string            `yaml:"uses"`
+	Run  string            `yaml:"run"`
+	Env  map[string]string `yaml:"env"`
+	With map[string]any    `yaml:"with"`
 }
 
 func TestGuideWorkflows(t *testing.T) {
@@ -97,8 +109,7 @@ func TestGuideWorkflows(t *testing.T) {
 		for _, want := range []string{
 			"https://github.com/" + rel.Release.GitHub.Owner + "/" + rel.Release.GitHub.Name + "/releases/download/v" + version,
 			"archive=" + archive,
-			`"$archive` + strings.TrimPrefix(rel.sign("sandbox-sha256").Signature, "${artifact}") + `"`,
-			`"$archive" -C bin ` + rel.build("sandbox").Binary,
+			`"$archive" -C bin ` + rel.sandboxBuild().Binary,
 		} {
 			if !strings.Contains(script, want) {
 				t.Errorf("the download step lacks %q:\n%s", want, script)
@@ -114,6 +125,96 @@ func TestGuideWorkflows(t *testing.T) {
 		}
 		if !slices.Equal(rel.Checksum.IDs, []string{"provider"}) {
 			t.Errorf("the provider's SHA256SUMS lists %v, want only the provider's archives", rel.Checksum.IDs)
+		}
+	})
+
+	t.Run("release: the sandbox archives are signed with the provider's key", func(t *testing.T) {
+		provider := rel.sign("provider")
+		sig := rel.sign("sandbox")
+		if sig.Artifacts != "archive" || !slices.Equal(sig.IDs, []string{"sandbox"}) {
+			t.Fatalf("no signature of the sandbox archives: %+v", sig)
+		}
+		if sig.Cmd != provider.Cmd || !slices.Equal(sig.Args, provider.Args) {
+			t.Errorf("the sandbox archives are signed by %q %v, SHA256SUMS by %q %v: want the same key", sig.Cmd, sig.Args, provider.Cmd, provider.Args)
+		}
+		// The guide names the signature file a pipeline checks once.
+		guide, err := os.ReadFile(filepath.Join(repoRoot, "templates", "guides", "gitops.md.tmpl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if suffix := strings.TrimPrefix(cmp.Or(sig.Signature, "${artifact}.sig"), "${artifact}"); !strings.Contains(string(guide), `"$archive`+suffix+`"`) {
+			t.Errorf("the GitOps guide does not check the archive's signature, \"$archive%s\"", suffix)
+		}
+	})
+
+	t.Run("github-actions: the download step runs only the archive it pins", func(t *testing.T) {
+		script := stepRun(t, wf, "sandbox", "Download livechat-sandbox")
+		archive := rel.render(t, rel.archive("sandbox").NameTemplate, wf.Env["LIVECHAT_SANDBOX_VERSION"], "linux", "amd64") + ".tar.gz"
+		genuine := tarGz(t, rel.sandboxBuild().Binary, "#!/bin/sh\necho genuine\n")
+		forged := tarGz(t, rel.sandboxBuild().Binary, "#!/bin/sh\necho forged\n")
+		pin := sha256Hex(genuine)
+		for _, c := range []struct {
+			name      string
+			published []byte // the archive on the release page
+			pin       string
+			ok        bool
+		}{
+			{"the pinned archive", genuine, pin, true},
+			// Whoever can replace the archive can replace the .sha256 beside it.
+			{"a replaced archive with a matching .sha256 beside it", forged, pin, false},
+			{"no pin", genuine, "", false},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				release := t.TempDir()
+				writeFile(t, filepath.Join(release, archive), c.published)
+				writeFile(t, filepath.Join(release, archive+".sha256"), []byte(sha256Hex(c.published)+"  "+archive+"\n"))
+				ghPath, err := runDownloadStep(t, script, release, map[string]string{"LIVECHAT_SANDBOX_VERSION": wf.Env["LIVECHAT_SANDBOX_VERSION"], "LIVECHAT_SANDBOX_SHA256": c.pin})
+				if c.ok && (err != nil || ghPath == "") {
+					t.Fatalf("the pinned archive was refused or not put on PATH: %v", err)
+				}
+				if !c.ok && (err == nil || ghPath != "") {
+					t.Fatalf("the step accepted it (PATH now %q, error %v)", ghPath, err)
+				}
+			})
+		}
+	})
+
+	t.Run("github-actions: secrets reach only the steps that need them", func(t *testing.T) {
+		expectNoSecrets(t, "the workflow's env", wf.Env)
+		roles := map[string]string{}
+		for name, job := range wf.Jobs {
+			expectNoSecrets(t, "job "+name+"'s env", job.Env)
+			for _, s := range job.Steps {
+				where := fmt.Sprintf("job %s, step %q", name, cmp.Or(s.Name, s.Uses, s.Run))
+				for k, v := range s.With {
+					expectNoSecrets(t, where+" with."+k, map[string]string{k: fmt.Sprint(v)})
+				}
+				if strings.HasPrefix(s.Uses, "actions/checkout@") && fmt.Sprint(s.With["persist-credentials"]) != "false" {
+					t.Errorf("%s leaves the job's token in .git/config for the code under review: set persist-credentials: false", where)
+				}
+				if role, ok := s.With["role-to-assume"]; ok {
+					roles[name] = fmt.Sprint(role)
+				}
+				if hasSecret(s.Env) && !runsTerraform(s.Run, "plan") && !runsTerraform(s.Run, "apply") {
+					t.Errorf("%s gets secrets but runs neither terraform plan nor apply", where)
+				}
+				if _, ok := s.Env["LIVECHAT_PARTNER_PASSWORD"]; ok && (name != "apply" || job.Environment == "") {
+					t.Errorf("%s gets the partner password outside the apply job's protected environment", where)
+				}
+				if name == "plan" && strings.Contains(s.Run, "-out=") {
+					t.Errorf("%s leaves a plan file, which holds secrets in the clear, on the runner", where)
+				}
+				if name == "plan" && runsTerraform(s.Run, "plan") {
+					for _, v := range []string{"TF_LOG", "TF_LOG_CORE", "TF_LOG_PROVIDER"} {
+						if val, ok := s.Env[v]; !ok || val != "" {
+							t.Errorf("%s does not turn %s off: debug logs would be posted to the pull request", where, v)
+						}
+					}
+				}
+			}
+		}
+		if roles["plan"] == "" || roles["plan"] == roles["apply"] {
+			t.Errorf("the plan job, which runs the pull request's code, assumes the apply job's role: %v", roles)
 		}
 	})
 
@@ -200,6 +301,98 @@ func TestGuideWorkflows(t *testing.T) {
 	})
 }
 
+// runsTerraform: a line of script is the command `terraform sub …`.
+func runsTerraform(script, sub string) bool {
+	for _, line := range strings.Split(script, "\n") {
+		if w := commandWords(line); len(w) >= 2 && w[0] == "terraform" && w[1] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSecret(env map[string]string) bool {
+	for _, v := range env {
+		if strings.Contains(v, "secrets.") {
+			return true
+		}
+	}
+	return false
+}
+
+func expectNoSecrets(t *testing.T, where string, env map[string]string) {
+	t.Helper()
+	if hasSecret(env) {
+		t.Errorf("%s holds secrets, which every step under it would get: %v", where, env)
+	}
+}
+
+// runDownloadStep runs the workflow's download step with GitHub's
+// variables, env and a curl that serves the files in release; it returns
+// what the step added to GITHUB_PATH.
+func runDownloadStep(t *testing.T, script, release string, env map[string]string) (string, error) {
+	t.Helper()
+	for _, tool := range []string{"bash", "tar", "sha256sum"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the step needs %s", tool)
+		}
+	}
+	fake := t.TempDir()
+	// curl -fsSLO URL: the file of that name from the release, else exit 22
+	// as curl -f does on a 404.
+	curl := "#!/usr/bin/env bash\nurl=${!#}\ncp \"$RELEASE/${url##*/}\" . 2>/dev/null || exit 22\n"
+	writeFile(t, filepath.Join(fake, "curl"), []byte(curl))
+	if err := os.Chmod(filepath.Join(fake, "curl"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ghPath := filepath.Join(t.TempDir(), "github_path")
+	writeFile(t, ghPath, nil)
+	cmd := exec.Command("bash", "-e", "-c", script)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"RELEASE="+release, "GITHUB_PATH="+ghPath)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	t.Logf("the download step:\n%s", out)
+	added, _ := os.ReadFile(ghPath)
+	return strings.TrimSpace(string(added)), err
+}
+
+// tarGz is a flat tar.gz with one executable file.
+func tarGz(t *testing.T, name, body string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o755, Size: int64(len(body))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.Write([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func writeFile(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // commandWords splits a shell line into its words up to the first
 // redirection, pipe, `&`, `||` or comment; good enough for the guide's
 // plain command lines.
@@ -229,14 +422,34 @@ func checkTerraformFlags(t *testing.T, where string, words []string) {
 	if sub == "apply" || sub == "destroy" {
 		help += terraformHelp(t, tf, "plan") + terraformHelp(t, tf, "apply")
 	}
-	for _, w := range words[2:] {
+	for _, name := range unknownFlags(help, words[2:]) {
+		t.Errorf("%s: `terraform %s` has no flag %s", where, sub, name)
+	}
+}
+
+// unknownFlags are the -flags of args that the help text does not list,
+// each matched whole: -lock-time is not -lock-timeout.
+func unknownFlags(help string, args []string) []string {
+	var unknown []string
+	for _, w := range args {
 		if !strings.HasPrefix(w, "-") {
 			continue
 		}
 		name, _, _ := strings.Cut(w, "=")
-		if !strings.Contains(help, "  "+name) {
-			t.Errorf("%s: `terraform %s` has no flag %s", where, sub, name)
+		if !regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(name) + `(=|\s|$)`).MatchString(help) {
+			unknown = append(unknown, name)
 		}
+	}
+	return unknown
+}
+
+// The flag check itself: a flag that is only the start of a real one, or
+// a real one with more after it, is unknown.
+func TestUnknownFlags(t *testing.T) {
+	const help = "Options:\n\n  -lock=false          Don't hold a state lock.\n\n  -lock-timeout=0s     Duration to retry.\n\n  -no-color            No color.\n"
+	got := unknownFlags(help, []string{"-lock=false", "-lock-timeout=5m", "-no-color", "plan.tfplan", "-lock-time=5m", "-no", "-no-colors", "-timeout=1s"})
+	if want := []string{"-lock-time", "-no", "-no-colors", "-timeout"}; !slices.Equal(got, want) {
+		t.Errorf("unknownFlags = %v, want %v", got, want)
 	}
 }
 
@@ -318,15 +531,19 @@ type grArchive struct {
 }
 
 type grSign struct {
-	ID        string `yaml:"id"`
-	Signature string `yaml:"signature"`
+	ID        string   `yaml:"id"`
+	Artifacts string   `yaml:"artifacts"`
+	IDs       []string `yaml:"ids"`
+	Cmd       string   `yaml:"cmd"`
+	Args      []string `yaml:"args"`
+	Signature string   `yaml:"signature"`
 }
 
 func releaseConfig(t *testing.T) *goreleaser {
 	t.Helper()
 	var g goreleaser
 	readYAML(t, filepath.Join(repoRoot, ".goreleaser.yml"), &g)
-	if b := g.build("sandbox"); b.Main != "./cmd/livechat-sandbox" {
+	if b := g.sandboxBuild(); b.Main != "./cmd/livechat-sandbox" {
 		t.Fatalf("the release's sandbox build is of %q, want ./cmd/livechat-sandbox", b.Main)
 	}
 	return &g
@@ -343,8 +560,9 @@ func byID[T any](list []T, id string, idOf func(T) string) T {
 	return zero
 }
 
-func (g *goreleaser) build(id string) grBuild {
-	return byID(g.Builds, id, func(b grBuild) string { return b.ID })
+// sandboxBuild is the build of livechat-sandbox.
+func (g *goreleaser) sandboxBuild() grBuild {
+	return byID(g.Builds, "sandbox", func(b grBuild) string { return b.ID })
 }
 
 func (g *goreleaser) archive(id string) grArchive {

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -118,6 +121,47 @@ func readTemplates(t *testing.T) string {
 		all.Write(b)
 	}
 	return all.String()
+}
+
+// What a reader copies from the guides, their files and the README sends
+// nothing in the clear off the machine and holds no secret: plain http
+// only to loopback, and every token, secret or password in a
+// configuration comes from a variable, never a literal.
+func TestGuides_noPlainHTTPOrLiteralSecrets(t *testing.T) {
+	texts := map[string]string{"templates/guides/*.md.tmpl": readTemplates(t)}
+	for _, f := range append(slices.Collect(maps.Keys(guideFiles)), "README.md") {
+		b, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[f] = string(b)
+	}
+	plainHTTP := regexp.MustCompile(`http://[^\s"'` + "`" + `)<>]+`)
+	literalSecret := regexp.MustCompile(`(?m)^\s*[a-z_]*(token|secret|password)[a-z_]*\s*=\s*"[^"]*"`)
+	for f, text := range texts {
+		for _, raw := range plainHTTP.FindAllString(text, -1) {
+			u, err := url.Parse(raw)
+			if strings.ContainsAny(raw, "%$") { // a format verb or a shell variable, filled with a loopback address
+				continue
+			}
+			if err != nil || !isLoopbackHost(u.Hostname()) {
+				t.Errorf("%s: %s is plain http off loopback; use https", f, raw)
+			}
+		}
+		if strings.HasSuffix(f, ".tf") || strings.HasSuffix(f, ".tmpl") || f == "README.md" {
+			for _, m := range literalSecret.FindAllString(text, -1) {
+				t.Errorf("%s: %q sets a secret from a literal; take it from a sensitive variable", f, strings.TrimSpace(m))
+			}
+		}
+	}
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // The README's first screen shows the quickstart configuration exactly as

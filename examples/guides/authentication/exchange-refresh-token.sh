@@ -14,6 +14,11 @@
 # Needs curl and jq. The secrets reach curl on its standard input, never on
 # its command line, where other processes could read them.
 set -euo pipefail
+# The tokens pass through shell variables: never trace them, even when the
+# caller runs this with `bash -x` or exports SHELLOPTS=xtrace. Files this
+# script creates are readable by its user only.
+set +x
+umask 077
 
 env_file=${1:?usage: $0 ENV_FILE REFRESH_TOKEN_FILE}
 refresh_file=${2:?usage: $0 ENV_FILE REFRESH_TOKEN_FILE}
@@ -33,6 +38,14 @@ CURL
 access=$(jq -er '.access_token' <<<"$answer")
 refresh=$(jq -r '.refresh_token // empty' <<<"$answer")
 refresh=${refresh:-$LIVECHAT_REFRESH_TOKEN}
+# One line of printable characters each: a token with a line break would
+# add lines of its own choosing to ENV_FILE, such as LD_PRELOAD=….
+for token in "$access" "$refresh"; do
+	[[ $token =~ ^[[:graph:]]+$ ]] || {
+		echo "exchange-refresh-token.sh: the accounts service answered a token that is not one line of printable characters" >&2
+		exit 1
+	}
+done
 
 if [[ -n ${GITHUB_ACTIONS:-} ]]; then
 	# Keep both out of the job's log from here on.
@@ -40,7 +53,7 @@ if [[ -n ${GITHUB_ACTIONS:-} ]]; then
 	echo "::add-mask::$refresh"
 fi
 printf 'LIVECHAT_ACCESS_TOKEN=%s\n' "$access" >>"$env_file"
-(umask 077 && printf '%s' "$refresh" >"$refresh_file")
+printf '%s' "$refresh" >"$refresh_file"
 if [[ $refresh != "$LIVECHAT_REFRESH_TOKEN" ]]; then
 	echo "exchange-refresh-token.sh: the platform issued a new refresh token: store the content of $refresh_file as the next run's LIVECHAT_REFRESH_TOKEN" >&2
 fi

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,7 +47,12 @@ func (d delivery) wellFormed() bool {
 
 // verify reports whether signature is the hex HMAC-SHA256 of body keyed
 // with secret. The comparison takes the same time wherever the two differ.
+// An empty secret verifies nothing: anyone can sign with it, so a receiver
+// whose secret failed to load refuses every delivery instead of all comers'.
 func verify(secret string, body []byte, signature string) bool {
+	if secret == "" {
+		return false
+	}
 	got, err := hex.DecodeString(signature)
 	if err != nil {
 		return false
@@ -55,6 +61,10 @@ func verify(secret string, body []byte, signature string) bool {
 	mac.Write(body)
 	return hmac.Equal(got, mac.Sum(nil))
 }
+
+// maxBody bounds what a request may make the receiver hold in memory; a
+// delivery is a few hundred bytes.
+const maxBody = 64 << 10
 
 // customer is one license of one organization, for one upgrade.
 type customer struct{ upgrade, organization, license string }
@@ -73,13 +83,19 @@ func newReceiver(secret string) *receiver {
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
 	// The signature covers the exact bytes sent: read them before decoding.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
-	if err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
 		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
 	if !verify(rc.secret, body, r.Header.Get(signatureHeader)) {
@@ -136,9 +152,24 @@ func main() {
 	if secret == "" {
 		log.Fatal("set WEBHOOK_SECRET to the upgrade's webhook_secret (terraform output -raw webhook_secret)")
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/livechat/upgrades", newReceiver(secret))
-	srv := &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(*listen, newReceiver(secret))
 	log.Printf("receiving upgrade webhooks on http://%s/livechat/upgrades", *listen)
 	log.Fatal(srv.ListenAndServe())
+}
+
+// newServer serves the receiver at /livechat/upgrades. Every phase of a
+// connection has a deadline, so that clients that send slowly, or never
+// finish, cannot hold connections open until the receiver runs out of them.
+func newServer(listen string, rc *receiver) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("/livechat/upgrades", rc)
+	return &http.Server{
+		Addr:              listen,
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
@@ -181,7 +185,7 @@ func signed(t *testing.T, secret string, d delivery) ([]byte, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return body, sandbox.SignWebhook(secret, body)
+	return body, hmacHex(secret, string(body))
 }
 
 func post(t *testing.T, url string, body []byte, signature string) (int, string) {
@@ -198,4 +202,125 @@ func post(t *testing.T, url string, body []byte, signature string) (int, string)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, strings.TrimSpace(string(raw))
+}
+
+// verify against the scheme of platform-api.md §3.3 computed by hand, not
+// by the sandbox's signer: a known HMAC-SHA256 test vector, and malformed
+// signatures that must all be refused.
+func TestVerify(t *testing.T) {
+	const (
+		key  = "key"
+		body = "The quick brown fox jumps over the lazy dog"
+		// HMAC-SHA256(key, body), the vector published with HMAC's
+		// description (e.g. on Wikipedia).
+		mac = "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+	)
+	for _, c := range []struct {
+		name, secret, body, signature string
+		want                          bool
+	}{
+		{"the published vector", key, body, mac, true},
+		{"upper-case hex", key, body, strings.ToUpper(mac), true},
+		{"another secret", "kez", body, mac, false},
+		{"another body", key, body + ".", mac, false},
+		{"no signature", key, body, "", false},
+		{"one byte short", key, body, mac[:62], false},
+		{"one byte more", key, body, mac + "00", false},
+		{"odd length", key, body, mac[:63], false},
+		{"not hex", key, body, "zz" + mac[2:], false},
+		{"a scheme prefix", key, body, "sha256=" + mac, false},
+		{"surrounding space", key, body, " " + mac, false},
+		{"the MAC of an empty body", key, "", mac, false},
+		{"an empty secret, signed with it", "", body, hmacHex("", body), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := verify(c.secret, []byte(c.body), c.signature); got != c.want {
+				t.Errorf("verify(%q, %q, %q) = %v, want %v", c.secret, c.body, c.signature, got, c.want)
+			}
+		})
+	}
+}
+
+// hmacHex is the signature of §3.3, computed here with the standard library
+// and nothing of the receiver's or the sandbox's.
+func hmacHex(secret, body string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(body))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// FuzzVerify: whatever arrives, verify does not panic, and it accepts
+// exactly the signature §3.3 defines (in either case of hex).
+func FuzzVerify(f *testing.F) {
+	f.Add("secret", []byte(`{"id":"stsmuqjb"}`), "")
+	f.Add("secret", []byte(`{"id":"stsmuqjb"}`), hmacHex("secret", `{"id":"stsmuqjb"}`))
+	f.Add("", []byte{}, "zz")
+	f.Fuzz(func(t *testing.T, secret string, body []byte, signature string) {
+		want := secret != "" && strings.EqualFold(signature, hmacHex(secret, string(body)))
+		if got := verify(secret, body, signature); got != want {
+			t.Errorf("verify(%q, %q, %q) = %v, want %v", secret, body, signature, got, want)
+		}
+	})
+}
+
+// The handler on its own, with what a careless or hostile client sends:
+// each is refused before the body is decoded or counted, and nothing
+// panics.
+func TestReceiverRefusesMalformedRequests(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	good := `{"id":"stsmuqjb","transaction":"DLcvjaYGR","organization":"Starz","license":"123456","name":"Extra Seats","type":"ENABLE","quantity":2}`
+	huge := `{"id":"stsmuqjb","name":"` + strings.Repeat("x", maxBody) + `"}`
+	for _, c := range []struct {
+		name, method, body string
+		headers            map[string]string
+		want               int
+	}{
+		{"a GET", http.MethodGet, "", nil, http.StatusMethodNotAllowed},
+		{"a signed PUT", http.MethodPut, good, map[string]string{signatureHeader: hmacHex(secret, good)}, http.StatusMethodNotAllowed},
+		{"no signature header", http.MethodPost, good, nil, http.StatusUnauthorized},
+		{"an empty signature header", http.MethodPost, good, map[string]string{signatureHeader: ""}, http.StatusUnauthorized},
+		{"a garbled signature header", http.MethodPost, good, map[string]string{signatureHeader: "\x00%%not hex"}, http.StatusUnauthorized},
+		{"a body over the limit", http.MethodPost, huge, map[string]string{signatureHeader: hmacHex(secret, huge)}, http.StatusRequestEntityTooLarge},
+		{"signed garbage", http.MethodPost, "{not json", map[string]string{signatureHeader: hmacHex(secret, "{not json")}, http.StatusBadRequest},
+		{"a signed delivery of an unknown type", http.MethodPost, strings.Replace(good, "ENABLE", "REFUND", 1),
+			map[string]string{signatureHeader: hmacHex(secret, strings.Replace(good, "ENABLE", "REFUND", 1))}, http.StatusBadRequest},
+		{"a signed delivery", http.MethodPost, good, map[string]string{signatureHeader: hmacHex(secret, good)}, http.StatusOK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rc := newReceiver(secret)
+			req := httptest.NewRequest(c.method, "/livechat/upgrades", strings.NewReader(c.body))
+			for k, v := range c.headers {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			rc.ServeHTTP(rec, req)
+			if rec.Code != c.want {
+				t.Fatalf("answered %d (%q), want %d", rec.Code, strings.TrimSpace(rec.Body.String()), c.want)
+			}
+			if c.want == http.StatusMethodNotAllowed && rec.Header().Get("Allow") != http.MethodPost {
+				t.Errorf("a 405 without Allow: POST (got %q)", rec.Header().Get("Allow"))
+			}
+			counted := rc.quantity(delivery{ID: "stsmuqjb", Organization: "Starz", License: "123456"})
+			if want := map[bool]int64{true: 2, false: 0}[c.want == http.StatusOK]; counted != want {
+				t.Errorf("the receiver counts %d, want %d", counted, want)
+			}
+		})
+	}
+}
+
+// The server main starts bounds every phase of a connection, so that
+// slow or stalled clients cannot exhaust it.
+func TestServerHasDeadlines(t *testing.T) {
+	srv := newServer("127.0.0.1:0", newReceiver("secret"))
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 || d > time.Minute {
+			t.Errorf("%s is %v, want a deadline of at most a minute", name, d)
+		}
+	}
+	if srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 64<<10 {
+		t.Errorf("MaxHeaderBytes is %d, want a bound well below net/http's 1 MB default", srv.MaxHeaderBytes)
+	}
 }
