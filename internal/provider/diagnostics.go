@@ -219,14 +219,15 @@ func addPreexistingWarning(diags *diag.Diagnostics, what, id string) {
 
 // addLookalikeWarning names the objects with every argument of a create
 // that the run neither created nor took: possibly orphans of an earlier,
-// interrupted run (platform-api.md §6.7). made is the object the create made;
-// afterwards says what the user can do with an orphan.
-func addLookalikeWarning(diags *diag.Diagnostics, what, made string, res lookalikeResult, afterwards string) {
+// interrupted run (platform-api.md §6.7). made is the id of what the create made; kind
+// says what the lookalikes are ("pending direct charge"); afterwards says
+// what the user can do with an orphan.
+func addLookalikeWarning(diags *diag.Diagnostics, what, made, kind string, res lookalikeResult, afterwards string) {
 	if res.unchecked != nil {
 		diags.AddWarning(fmt.Sprintf("Could not look for orphans of an earlier run before creating %s %s", what, made),
 			redactSecrets(fmt.Sprintf("Listing what existed before this run's first create failed (%v), so the provider "+
-				"could not tell whether an earlier, interrupted run left a %s with these arguments. Check for one: %s",
-				res.unchecked, what, afterwards)))
+				"could not tell whether an earlier, interrupted run left a %s with these arguments. If it did, %s",
+				res.unchecked, kind, afterwards)))
 	}
 	if len(res.found) == 0 {
 		return
@@ -238,16 +239,16 @@ func addLookalikeWarning(diags *diag.Diagnostics, what, made string, res lookali
 			names[i] += " (created " + l.CreatedAt.UTC().Format(time.RFC3339) + ")"
 		}
 	}
-	summary := fmt.Sprintf("Possible orphan: %s %s has the same arguments", what, res.found[0].ID)
+	summary := fmt.Sprintf("Possible orphan: %s %s has the same arguments", kind, res.found[0].ID)
 	if len(res.found) > 1 {
-		summary = fmt.Sprintf("Possible orphans: %d %ss have the same arguments", len(res.found), what)
+		summary = fmt.Sprintf("Possible orphans: %d %ss have the same arguments", len(res.found), kind)
 	}
 	diags.AddWarning(summary, redactSecrets(fmt.Sprintf("Before creating %[1]s %[2]s, the provider found %[3]s with exactly "+
 		"the same arguments, made in the last %[4]s and not by this run: %[5]s. It may have been left by an earlier run "+
 		"that was interrupted or killed before the platform's answer reached the state. The platform has no idempotency "+
 		"keys, so the provider cannot tell, and it never takes over an object that may belong to another resource: %[2]s "+
 		"was created as planned. If one of them is an orphan, nothing manages it: %[6]s",
-		what, made, pluralize(len(res.found), what), shortDuration(client.LookalikeWindow), strings.Join(names, ", "), afterwards)))
+		what, made, pluralize(len(res.found), kind), shortDuration(client.LookalikeWindow), strings.Join(names, ", "), afterwards)))
 }
 
 // lookalikeResult is what a create found of its lookalikes.
