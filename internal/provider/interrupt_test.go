@@ -160,25 +160,27 @@ type heldCreates struct {
 	held    atomic.Int64
 	release chan struct{}
 	once    sync.Once
-	// perFamily, when set, holds only that many answers of each resource
-	// type and lets the others through, so that every family has creates
-	// in flight however Terraform orders them.
-	perFamily map[string]int64
-	mu        sync.Mutex
-	heldOf    map[string]int64
+	// perFamily, when set, counts after per resource type and holds only
+	// that many answers of each, letting the others through, so that
+	// every family has creates in flight however Terraform orders them.
+	perFamily    map[string]int64
+	mu           sync.Mutex
+	seen, heldOf map[string]int64
 }
 
-// take decides whether the answer of a create of resource type typ is held.
-func (h *heldCreates) take(typ string) bool {
+// take decides whether the answer of the commit-th committed create, of
+// resource type typ, is held.
+func (h *heldCreates) take(typ string, commit int64) bool {
 	if h.perFamily == nil {
-		return true
+		return commit > h.after
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.heldOf == nil {
-		h.heldOf = map[string]int64{}
+		h.seen, h.heldOf = map[string]int64{}, map[string]int64{}
 	}
-	if h.heldOf[typ] >= h.perFamily[typ] {
+	h.seen[typ]++
+	if h.seen[typ] <= h.after || h.heldOf[typ] >= h.perFamily[typ] {
 		return false
 	}
 	h.heldOf[typ]++
@@ -208,7 +210,7 @@ func (h *heldCreates) wrap(next http.Handler) http.Handler {
 		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
-		if rec.Code/100 == 2 && h.commits.Add(1) > h.after && h.take(creatingFamily(r)) {
+		if rec.Code/100 == 2 && h.take(creatingFamily(r), h.commits.Add(1)) {
 			h.held.Add(1)
 			select {
 			case <-h.release:

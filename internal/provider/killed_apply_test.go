@@ -28,16 +28,20 @@ import (
 // its journal (§5.7) and the apply rides the outage out.
 
 // killMix is the configuration of the killed-provider test:
-// FAULT_SUITE_OBJECTS objects of every family but subscriptions, whose
-// orphan the next create is refused for (409, naming the license).
+// FAULT_SUITE_OBJECTS objects (at least three of each family, to hold two
+// after the first) of every family but subscriptions, whose orphan the
+// next create is refused for (409, naming the license).
 func killMix(t *testing.T) objectMix {
-	m := mixOf(objectsFromEnv(t, "FAULT_SUITE_OBJECTS", faultSuiteDefault))
+	m := mixOf(max(objectsFromEnv(t, "FAULT_SUITE_OBJECTS", faultSuiteDefault), 15))
 	m.subscriptions = 0
 	return m
 }
 
-// killHeld is how many creates of each family are committed and in
-// flight when the provider is killed.
+// killPassed and killHeld are how many creates of each family go through,
+// and how many are then committed and in flight when the provider is
+// killed.
+const killPassed = 1
+
 var killHeld = map[string]int64{
 	"livechat_partner_campaign": 2,
 	"livechat_recurrent_charge": 2,
@@ -54,7 +58,7 @@ func TestAccKilledProvider(t *testing.T) {
 	tf := cli.in(t).withBuiltProvider(t, filepath.Dir(bin))
 	mix := killMix(t)
 	start := time.Now()
-	holds := &heldCreates{after: int64(mix.total() / 4), release: make(chan struct{}), perFamily: killHeld}
+	holds := &heldCreates{after: killPassed, release: make(chan struct{}), perFamily: killHeld}
 	sbx := newWrappedTestSandbox(t, sandbox.Options{}, holds.wrap)
 	t.Cleanup(holds.releaseAll)
 	tf.writeConfig(mixedConfig(interruptProviderAddr, sbx.providerWith("  max_retries      = 1\n"), mix, nil))
@@ -261,6 +265,14 @@ func TestAccSandboxKilledMidApply(t *testing.T) {
 	onPlatform := sandboxObjects(t, sbx)
 	for _, d := range onPlatform.duplicates(nil) {
 		t.Errorf("created twice: %s", d)
+	}
+	// What the sandbox answered before it died is in its journal (§5.7).
+	for typ, ids := range tf.stateIDs() {
+		for _, id := range ids {
+			if _, ok := onPlatform[typ][id]; !ok {
+				t.Errorf("%s %s is in the state, but the restarted sandbox does not have it", typ, id)
+			}
+		}
 	}
 	for typ, ids := range onPlatform.missingFromState(tf.stateIDs(), false) {
 		for _, id := range ids {

@@ -170,7 +170,7 @@ func TestAccPartialFailure_subscriptionReadTimesOut(t *testing.T) {
 func TestAccPartialFailure_activationFails(t *testing.T) {
 	for _, tc := range []struct {
 		name, resource, prefix, createRoute, body string
-		fault                                      stepFault
+		fault                                     stepFault
 	}{
 		{"direct refused", "livechat_direct_charge", "/v3/direct_charge/", "POST /v3/direct_charge/{product}", dcBasic, stepRefused},
 		{"direct acted, answer lost", "livechat_direct_charge", "/v3/direct_charge/", "POST /v3/direct_charge/{product}", dcBasic, stepActsThenHangs},
@@ -179,7 +179,9 @@ func TestAccPartialFailure_activationFails(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			step := &afterCreate{createPrefix: tc.prefix, fault: tc.fault,
-				step: func(r *http.Request) bool { return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/activate") }}
+				step: func(r *http.Request) bool {
+					return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/activate")
+				}}
 			sbx := newWrappedTestSandbox(t, sandbox.Options{}, step.wrap)
 			addr := tc.resource + ".test"
 			cfg := partialProvider(sbx) + fmt.Sprintf("resource %q \"test\" {\n%s\n}\n", tc.resource, tc.body)
