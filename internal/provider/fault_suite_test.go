@@ -36,7 +36,7 @@ import (
 const faultSuiteDefault = 25
 
 // faultRetries is the provider's max_retries in the suite: at a 20% fault
-// rate nine failures in a row are about two in a million.
+// rate nine failures in a row happen once in two million calls.
 const faultRetries = 8
 
 // suiteFault is one fault the suite applies under.
@@ -135,7 +135,7 @@ func runUnderFault(t *testing.T, tf *terraformCLI, f suiteFault, mix objectMix, 
 	if f.requestTimeout != "" {
 		attrs += fmt.Sprintf("  request_timeout  = %q\n", f.requestTimeout)
 	}
-	tf.writeConfig(mixedConfig(interruptProviderAddr, sbx.providerWith(attrs), mix, mixLicenses(t, sbx, mix)))
+	tf.writeConfig(mixedConfig(sbx.providerWith(attrs), mix, mixLicenses(t, sbx, mix)))
 	tf.mustRun("init", "-input=false")
 	row := faultRow{fault: f.name, objects: mix.total()}
 	underFault := func(args ...string) cliResult {

@@ -81,7 +81,7 @@ func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after i
 	// Registered after the sandbox, so it runs before the server's Close,
 	// which waits for every held answer.
 	t.Cleanup(holds.releaseAll)
-	tf.writeConfig(mixedConfig(interruptProviderAddr, sbx.providerConfig(), mix, mixLicenses(t, sbx, mix)))
+	tf.writeConfig(mixedConfig(sbx.providerConfig(), mix, mixLicenses(t, sbx, mix)))
 	tf.mustRun("init", "-input=false")
 
 	interruptApply(t, tf, holds)

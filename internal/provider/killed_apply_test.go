@@ -61,7 +61,7 @@ func TestAccKilledProvider(t *testing.T) {
 	holds := &heldCreates{after: killPassed, release: make(chan struct{}), perFamily: killHeld}
 	sbx := newWrappedTestSandbox(t, sandbox.Options{}, holds.wrap)
 	t.Cleanup(holds.releaseAll)
-	tf.writeConfig(mixedConfig(interruptProviderAddr, sbx.providerWith("  max_retries      = 1\n"), mix, nil))
+	tf.writeConfig(mixedConfig(sbx.providerWith("  max_retries      = 1\n"), mix, nil))
 
 	killed := killProviderMidway(t, tf, holds, bin)
 	orphans := sandboxObjects(t, sbx).missingFromState(tf.stateIDs(), false)
@@ -159,12 +159,12 @@ func checkAfterKill(t *testing.T, tf *terraformCLI, sbx *testSandbox, orphans ma
 	for _, d := range after.duplicates(func(id string) bool { return named[id] || recurrentOrphans[id] }) {
 		t.Errorf("created twice and named nowhere: %s", d)
 	}
-	return killReport(orphans, unmanaged, state, after)
+	return killReport(orphans, state)
 }
 
 // killReport tabulates, per family, what the kill left and what the next
 // apply made of it.
-func killReport(orphans, unmanaged, state map[string][]string, after platformObjects) string {
+func killReport(orphans, state map[string][]string) string {
 	types := make([]string, 0, len(orphans))
 	for typ := range orphans {
 		types = append(types, typ)
@@ -247,14 +247,14 @@ func TestAccSandboxKilledMidApply(t *testing.T) {
 	tf := cli.in(t)
 	// Retries wait 0.5 s, then up to 1 s, 2 s and so on: eight of them
 	// outlast the restart.
-	tf.writeConfig(mixedConfig(interruptProviderAddr, sbx.providerWith("  max_retries      = 8\n"), mix, nil))
+	tf.writeConfig(mixedConfig(sbx.providerWith("  max_retries      = 8\n"), mix, nil))
 	tf.mustRun("init", "-input=false")
 
 	run := tf.start("apply", "-auto-approve", "-input=false", "-parallelism=10", "-json")
 	waitForCreates(t, sbx, run, int64(mix.total()/3))
 	proc.kill(t)
 	time.Sleep(300 * time.Millisecond)
-	proc = startSandboxProcess(t, bin, strings.TrimPrefix(proc.url, "http://"), data)
+	startSandboxProcess(t, bin, strings.TrimPrefix(proc.url, "http://"), data)
 	code, out := run.wait()
 	outage := cliResult{code: code, out: out, diagnostics: parseDiagnostics(out)}
 	after := countCreates(t, sbx)

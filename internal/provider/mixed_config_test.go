@@ -93,7 +93,7 @@ func (s *testSandbox) providerWith(attrs string) string {
 // mixedConfig is a whole configuration of m's objects, every one with a
 // name of its own, subscribing licenses (one per subscription), with
 // provider as the provider block.
-func mixedConfig(source, provider string, m objectMix, licenses []string) string {
+func mixedConfig(provider string, m objectMix, licenses []string) string {
 	quoted := make([]string, len(licenses))
 	for i, l := range licenses {
 		quoted[i] = strconv.Quote(l)
@@ -151,7 +151,7 @@ resource "livechat_partner_subscription" "ps" {
   seats         = 2
   card_token_wo = %q
 }
-`, source, provider, strings.Join(quoted, ", "), m.campaigns, m.recurrent, m.direct, m.upgrades, sandbox.SandboxAppID,
+`, interruptProviderAddr, provider, strings.Join(quoted, ", "), m.campaigns, m.recurrent, m.direct, m.upgrades, sandbox.SandboxAppID,
 		m.subscriptions, testCardToken)
 }
 

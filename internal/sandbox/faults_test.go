@@ -329,7 +329,7 @@ func TestFaults_Reset(t *testing.T) {
 			hs := serveLoopback(t, s)
 			infraAddRule(t, hs.URL, tc.rule)
 			body, _ := json.Marshal(validRecurrent())
-			req, _ := http.NewRequest("POST", hs.URL+recurrentPath, strings.NewReader(string(body)))
+			req, _ := http.NewRequest(http.MethodPost, hs.URL+recurrentPath, strings.NewReader(string(body)))
 			req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
 			req.Header.Set("Content-Type", "application/json")
 			resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
