@@ -28,12 +28,11 @@ import (
 // once the fault is gone an apply converges, its plan is empty and destroy
 // leaves nothing active.
 //
-// FAULT_SUITE_OBJECTS sets the size (faultSuiteDefault in plain go test;
-// make test-faults runs 100).
+// FAULT_SUITE_OBJECTS sets the size (faultSuiteDefault when unset).
 
 // faultSuiteDefault is the size that plain `go test` (and so make test)
-// runs: small enough for CI on two cores.
-const faultSuiteDefault = 25
+// runs: the five faults take about 30 s on two idle cores.
+const faultSuiteDefault = 100
 
 // faultRetries is the provider's max_retries in the suite: at a 20% fault
 // rate nine failures in a row happen once in two million calls.

@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -106,7 +105,12 @@ func killProviderMidway(t *testing.T, tf *terraformCLI, holds *heldCreates, bin 
 	}
 	pids := childProcesses(t, run.cmd.Process.Pid, bin)
 	for _, pid := range pids {
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		// Kill is SIGKILL: the provider gets no chance to answer anything.
+		p, err := os.FindProcess(pid)
+		if err == nil {
+			err = p.Kill()
+		}
+		if err != nil {
 			t.Fatalf("SIGKILL to the provider (pid %d): %v", pid, err)
 		}
 	}
