@@ -158,7 +158,9 @@ type CampaignSummary struct {
 // platform provably did not act on it: a campaign name is unique, and a
 // blind retry of a create that succeeded would answer 409. After an unknown
 // outcome the campaign is looked for by name (platform-api.md §6.2); one that had the
-// name before the request was sent is never taken for it.
+// name before the request was sent is never taken for it. An active
+// campaign that already has the name and every argument of in is taken
+// instead of creating one (CreateResult.Preexisting, platform-api.md §6.7).
 func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (CreateResult[CreatedCampaign], error) {
 	bySlug := func(found []CampaignSearchResult) map[string]bool {
 		slugs := map[string]bool{}
@@ -167,11 +169,23 @@ func (c *Client) CreateCampaign(ctx context.Context, in CampaignCreate) (CreateR
 		}
 		return slugs
 	}
+	var named []CampaignSearchResult
 	return create(ctx, c, createSpec[CreatedCampaign]{
 		family: "campaign/" + in.Product,
 		snapshot: func(ctx context.Context) (existing, error) {
 			found, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+			named = found
 			return existing{ids: bySlug(found)}, err
+		},
+		preexisting: func(ctx context.Context, fresh bool) ([]CreatedCampaign, error) {
+			if fresh {
+				found, err := c.FindActiveCampaignsByName(ctx, in.Product, in.Name)
+				if err != nil {
+					return nil, err
+				}
+				named = found
+			}
+			return c.campaignsMatching(ctx, in, named)
 		},
 		post:     func(ctx context.Context) (*CreatedCampaign, error) { return c.postCampaign(ctx, in) },
 		complete: func(cc *CreatedCampaign) bool { return cc.Slug != "" },
@@ -235,6 +249,71 @@ func (c *Client) findCreatedCampaigns(ctx context.Context, in CampaignCreate, be
 		out = append(out, cc)
 	}
 	return out, nil
+}
+
+// campaignsMatching returns the campaigns among named (search results of
+// in's name) that have every argument of in, described as a create answer
+// would. Only a create that sets every argument can match: the platform's
+// choice for a trial or landing page left out is not documented, and a
+// guess could take a campaign that differs from what the create asks for.
+func (c *Client) campaignsMatching(ctx context.Context, in CampaignCreate, named []CampaignSearchResult) ([]CreatedCampaign, error) {
+	if in.TrialDuration == 0 || in.Link == "" || len(named) == 0 {
+		return nil, nil
+	}
+	discount, err := c.couponLabel(ctx, in.CouponID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.ListCampaignsShared(ctx, CampaignStateActive)
+	if err != nil {
+		return nil, err
+	}
+	var out []CreatedCampaign
+	for _, r := range named {
+		item, ok := FindCampaignBySlug(list, r.Slug)
+		if !ok || r.Name != in.Name || item.Product != in.Product || r.LandingPageURL != in.Link ||
+			item.TrialDuration != in.TrialDuration || !sameDiscount(item.Discount, discount) {
+			continue
+		}
+		out = append(out, CreatedCampaign{Product: item.Product, Name: item.Name, Slug: item.Slug, URL: item.URL,
+			ShortURL: item.ShortURL, CreatedAt: item.CreatedAt, TrialDuration: item.TrialDuration, Discount: item.Discount})
+	}
+	return out, nil
+}
+
+// couponLabel is the label of coupon id as campaigns show it, nil for no
+// coupon (id 0). A label two coupons share cannot tell them apart, so it
+// is an error.
+func (c *Client) couponLabel(ctx context.Context, id int64) (*string, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	coupons, err := c.ListCoupons(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var label *string
+	for _, cp := range coupons {
+		if cp.ID == id {
+			label = &cp.Label
+		}
+	}
+	if label == nil {
+		return nil, fmt.Errorf("coupon %d is not among the partner's coupons", id)
+	}
+	for _, cp := range coupons {
+		if cp.ID != id && cp.Label == *label {
+			return nil, fmt.Errorf("coupons %d and %d share the label %q", id, cp.ID, *label)
+		}
+	}
+	return label, nil
+}
+
+func sameDiscount(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
 }
 
 // FindCampaignBySlug returns the listed campaign with slug.

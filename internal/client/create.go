@@ -94,6 +94,25 @@ type CreateResult[T any] struct {
 	// made; FailedWith is that failure.
 	Adopted    bool
 	FailedWith error
+	// Preexisting is set when nothing was created: an object that existed
+	// before the create, matched every argument exactly and was owned by no
+	// other create of this client was taken instead (platform-api.md §6.7).
+	// FailedWith is the platform's refusal when the create was sent and
+	// refused because that object exists.
+	Preexisting bool
+	// Lookalikes are objects that existed before this client's first
+	// create of the family, with every argument of this one, which nothing
+	// in this client created or took: possibly left by an interrupted run,
+	// possibly another resource's (platform-api.md §6.7).
+	Lookalikes []Lookalike
+	// LookalikesUnchecked is why looking for lookalikes failed, if it did.
+	LookalikesUnchecked error
+}
+
+// Lookalike names an object that has the arguments of a create.
+type Lookalike struct {
+	ID        string
+	CreatedAt time.Time
 }
 
 // errAnswerIncomplete marks a 2xx answer that does not describe the
@@ -167,6 +186,11 @@ type createSpec[T any] struct {
 	// interchangeable objects (the same arguments, nothing secret told
 	// apart): lost answers among twins may share out the objects found.
 	twins string
+	// preexisting, when set, returns the objects that existed before the
+	// request and match every argument it sends exactly, in a family where
+	// such an object can only be the one this create wants (a unique
+	// name). fresh asks for a new lookup rather than the snapshot's.
+	preexisting func(ctx context.Context, fresh bool) ([]T, error)
 }
 
 // create runs a creating call to one of the three outcomes. Once the
@@ -183,6 +207,9 @@ func create[T any](ctx context.Context, c *Client, spec createSpec[T]) (CreateRe
 			return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: fmt.Errorf("listing what exists before creating: %w", err)}
 		}
 	}
+	if res, ok := takePreexisting(ctx, c, spec, false); ok {
+		return res, nil
+	}
 	if err := ctx.Err(); err != nil {
 		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: fmt.Errorf("not sent: %w", context.Cause(ctx))}
 	}
@@ -193,6 +220,14 @@ func create[T any](ctx context.Context, c *Client, spec createSpec[T]) (CreateRe
 		return CreateResult[T]{Object: obj}, nil
 	}
 	if outcomeOf(err) == NotCreated {
+		// A refusal because the object exists may name one that appeared
+		// after the snapshot, such as the create of a run killed just before.
+		if IsConflict(err) {
+			if res, ok := takePreexisting(sendCtx, c, spec, true); ok {
+				res.FailedWith = err
+				return res, nil
+			}
+		}
 		return CreateResult[T]{}, &CreateError{Outcome: NotCreated, Err: err}
 	}
 	if spec.find == nil {
@@ -241,6 +276,34 @@ func reconcile[T any](ctx context.Context, c *Client, spec createSpec[T], before
 	return CreateResult[T]{}, &CreateError{Outcome: OutcomeUnknown, Err: failure, Candidates: ids}
 }
 
+// takePreexisting takes the one object that existed before the create and
+// matches every argument, if the family allows it, exactly one matches and
+// no create of this client owns it. Any doubt (a failed lookup, several
+// matches) leaves the create to go on as if none existed.
+func takePreexisting[T any](ctx context.Context, c *Client, spec createSpec[T], fresh bool) (CreateResult[T], bool) {
+	if spec.preexisting == nil {
+		return CreateResult[T]{}, false
+	}
+	found, err := spec.preexisting(ctx, fresh)
+	if err != nil || len(found) == 0 {
+		return CreateResult[T]{}, false
+	}
+	var taken *T
+	// Alone in the family, so that a sibling's create in flight has
+	// claimed what it made before the claims are read.
+	c.creates.exclusive(spec.family, func() {
+		found = unclaimed(&c.creates, spec.family, found, spec.id)
+		if len(found) == 1 {
+			c.creates.claim(spec.family, spec.id(&found[0]))
+			taken = &found[0]
+		}
+	})
+	if taken == nil {
+		return CreateResult[T]{}, false
+	}
+	return CreateResult[T]{Object: taken, Preexisting: true}, true
+}
+
 // shareOutTwins lets a reconciliation among twins take one of several new
 // objects: when no more are found than twins lost their answers, each is
 // the object of one of those twins, and interchangeable, so none is owned
@@ -287,6 +350,57 @@ type createLedger struct {
 	// waiting holds, per twins key, the snapshots of the creates whose
 	// answers were lost and that are still to be reconciled.
 	waiting map[string][]*existing
+	// atStart holds, per family, what the family held before this
+	// client's first create in it (listedAtStart).
+	atStart map[string]*startListing
+}
+
+// startListing is one family's listing taken before the client's first
+// create in it.
+type startListing struct {
+	once  sync.Once
+	items any
+	err   error
+}
+
+// listedAtStart returns what list finds before this client's first create
+// of family. The first create lists, and every other create of the family
+// waits for that listing before it sends anything, so nothing this client
+// creates is in it: what matches a create there was made by someone else,
+// perhaps by an earlier run that was killed before its answers arrived.
+func listedAtStart[T any](ctx context.Context, l *createLedger, family string, list func(context.Context) ([]T, error)) ([]T, error) {
+	l.mu.Lock()
+	if l.atStart == nil {
+		l.atStart = map[string]*startListing{}
+	}
+	s, ok := l.atStart[family]
+	if !ok {
+		s = &startListing{}
+		l.atStart[family] = s
+	}
+	l.mu.Unlock()
+	// Shared by every create of the family: the first one's interrupt must
+	// not leave the others without a listing.
+	s.once.Do(func() { s.items, s.err = list(context.WithoutCancel(ctx)) })
+	items, _ := s.items.([]T)
+	return items, s.err
+}
+
+// lookalikes are the objects of atStart that match, were created at or
+// after since (or do not tell when), are not made (the create's own
+// object) and that no create of this client owns.
+func lookalikes[T any](l *createLedger, family string, atStart []T, made *T, since time.Time,
+	match func(*T) bool, id func(*T) string, created func(*T) time.Time) []Lookalike {
+	var out []Lookalike
+	for _, o := range unclaimed(l, family, atStart, id) {
+		if !match(&o) || (made != nil && id(&o) == id(made)) {
+			continue
+		}
+		if at := created(&o); at.IsZero() || !at.Before(since) {
+			out = append(out, Lookalike{ID: id(&o), CreatedAt: at})
+		}
+	}
+	return out
 }
 
 func (l *createLedger) lock(family string) *sync.RWMutex {

@@ -65,7 +65,55 @@ func (c *Client) CreateDirectCharge(ctx context.Context, product string, req Dir
 		}
 		return fresh, err
 	}
-	return create(ctx, c, spec)
+	since := time.Now().Add(-LookalikeWindow)
+	atStart, startErr := listedAtStart(ctx, &c.creates, spec.family, func(ctx context.Context) ([]DirectCharge, error) {
+		return c.pendingDirectChargesSince(ctx, product, since)
+	})
+	res, err := create(ctx, c, spec)
+	if err == nil {
+		res.Lookalikes = lookalikes(&c.creates, spec.family, atStart, res.Object, since, matches,
+			func(dc *DirectCharge) string { return dc.ID }, func(dc *DirectCharge) time.Time { return dc.CreatedAt })
+		res.LookalikesUnchecked = startErr
+	}
+	return res, err
+}
+
+// LookalikeWindow is how far back a create looks for objects with its
+// arguments that it did not make (CreateResult.Lookalikes): long enough
+// for a pipeline killed in the evening to be run again the next morning.
+const LookalikeWindow = 24 * time.Hour
+
+// lookalikePages bounds the listing of lookalike direct charges, so a
+// seller with a great many pending charges does not wait for all of them.
+const lookalikePages = 50
+
+// pendingDirectChargesSince lists the pending direct charges created at or
+// after since (or whose age the listing does not tell), newest first, up
+// to lookalikePages pages; it returns what it saw with an error when the
+// bound stopped it.
+func (c *Client) pendingDirectChargesSince(ctx context.Context, product string, since time.Time) ([]DirectCharge, error) {
+	var found []DirectCharge
+	pages, capped := 0, false
+	fetch := func(ctx context.Context, page int) ([]DirectCharge, error) {
+		return c.ListDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: ChargePending})
+	}
+	err := eachPage(ctx, DirectChargePageSize, fetch, func(items []DirectCharge) bool {
+		pages++
+		older := false
+		for i := range items {
+			if !items[i].CreatedAt.IsZero() && items[i].CreatedAt.Before(since) {
+				older = true
+				continue
+			}
+			found = append(found, items[i])
+		}
+		capped = !older && pages >= lookalikePages
+		return older || capped
+	})
+	if err == nil && capped {
+		err = fmt.Errorf("only the newest %d pending direct charges were looked at", pages*DirectChargePageSize)
+	}
+	return found, err
 }
 
 // directChargeClockSkew is how much earlier than the server's Date header a

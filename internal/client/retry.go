@@ -17,9 +17,9 @@ import (
 // checkRetry decides whether go-retryablehttp repeats a request. Reads and
 // state transitions are repeated on 429, 5xx and network errors. Creating
 // requests move money or make unique objects, so they are repeated only when
-// the server provably did not act: the connection was refused, or it
-// answered 429/503 with Retry-After, which the platform sends before
-// processing (platform-api.md §6.1).
+// the server provably did not act: the connection was refused, it answered
+// 429 (a rate limit refuses a request before it is processed), or 503 with
+// Retry-After, which the platform sends before processing (platform-api.md §6.1).
 //
 // A retry never outlives the call: when the context is done, or when the
 // server asks to wait past the request timeout, the last answer is returned
@@ -120,7 +120,12 @@ func shouldRetry(class retryClass, resp *http.Response, err error) bool {
 	}
 	status := resp.StatusCode
 	if class == retryIfNotActed {
-		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		switch status {
+		case http.StatusTooManyRequests:
+			// Counted as not created with or without Retry-After (§6.1),
+			// so it is as safe to send again.
+			return true
+		case http.StatusServiceUnavailable:
 			_, ok := retryAfter(resp, time.Now())
 			return ok
 		}

@@ -305,7 +305,6 @@ func TestCreatingPOST_notRetriedWhenTheServerMayHaveActed(t *testing.T) {
 		{"500", func(*testing.T) func(http.ResponseWriter) { return status(500) }},
 		{"502", func(*testing.T) func(http.ResponseWriter) { return status(502) }},
 		{"503 without Retry-After", func(*testing.T) func(http.ResponseWriter) { return status(503) }},
-		{"429 without Retry-After", func(*testing.T) func(http.ResponseWriter) { return status(429) }},
 		{"504 with Retry-After", func(*testing.T) func(http.ResponseWriter) {
 			return func(w http.ResponseWriter) { w.Header().Set("Retry-After", "0"); status(504)(w) }
 		}},
@@ -371,12 +370,23 @@ func TestCreatingPOST_retriedWhenTheServerProvablyDidNotAct(t *testing.T) {
 			t.Errorf("logged %d retries, want 2", n)
 		}
 	})
-	for _, code := range []int{429, 503} {
-		t.Run(fmt.Sprintf("%d with Retry-After", code), func(t *testing.T) {
+	for _, tc := range []struct {
+		code       int
+		retryAfter string
+	}{{429, "0"}, {503, "0"}, {429, ""}} {
+		name := fmt.Sprintf("%d with Retry-After", tc.code)
+		if tc.retryAfter == "" {
+			// A rate limit refuses before processing whether or not it
+			// says when to come back.
+			name = fmt.Sprintf("%d without Retry-After", tc.code)
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := failThenOK(t, 1, func(w http.ResponseWriter) {
-				w.Header().Set("Retry-After", "0")
-				status(code)(w)
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				status(tc.code)(w)
 			})
 			c := newTestClient(t, testConfig(srv.URL))
 			if err := createCharge(c); err != nil {

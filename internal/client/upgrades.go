@@ -98,8 +98,13 @@ func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppU
 	// The secret is known before anything is sent: no diagnostic of this
 	// create may show it.
 	c.secrets.Add(in.WebhookSecret)
+	family := "upgrade/" + appID
+	since := time.Now().Add(-LookalikeWindow)
+	atStart, startErr := listedAtStart(ctx, &c.creates, family, func(ctx context.Context) ([]InAppUpgrade, error) {
+		return c.ListInAppUpgrades(ctx, appID)
+	})
 	res, err := create(ctx, c, createSpec[InAppUpgrade]{
-		family: "upgrade/" + appID,
+		family: family,
 		snapshot: func(ctx context.Context) (existing, error) {
 			list, err := c.ListInAppUpgrades(ctx, appID)
 			ids := map[string]bool{}
@@ -122,6 +127,12 @@ func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppU
 		},
 		id: func(u *InAppUpgrade) string { return u.ID },
 	})
+	if err == nil {
+		res.Lookalikes = lookalikes(&c.creates, family, atStart, res.Object, since,
+			func(u *InAppUpgrade) bool { return upgradeMatches(u, in) },
+			func(u *InAppUpgrade) string { return u.ID }, func(u *InAppUpgrade) time.Time { return u.CreatedAt })
+		res.LookalikesUnchecked = startErr
+	}
 	return res, in.WebhookSecret, err
 }
 

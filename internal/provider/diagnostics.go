@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -202,6 +203,65 @@ func addAdoptionWarning(diags *diag.Diagnostics, what, id string, failedWith err
 	diags.AddWarning("The "+what+" was created despite a failed request",
 		redactSecrets(fmt.Sprintf("The create request failed (%v), but the platform had created %s %s with exactly these arguments, "+
 			"and no other resource owns it. Terraform manages it now instead of creating another.", failedWith, what, id)))
+}
+
+// addPreexistingWarning tells that a create took an object that existed
+// before, with this name and every argument, instead of making one
+// (platform-api.md §6.7).
+func addPreexistingWarning(diags *diag.Diagnostics, what, id string) {
+	diags.AddWarning(fmt.Sprintf("Existing %s %s taken over", what, id),
+		redactSecrets(fmt.Sprintf("An active %[1]s with this name and exactly these arguments already existed: %[2]s. The "+
+			"platform refuses a second one, so none was created, and Terraform manages %[2]s from now on. It may have been "+
+			"left by an earlier run that was interrupted before the platform's answer reached its state. If another "+
+			"Terraform configuration manages it, remove it from this state (terraform state rm) rather than destroy it here.",
+			what, id)))
+}
+
+// addLookalikeWarning names the objects with every argument of a create
+// that the run neither created nor took: possibly orphans of an earlier,
+// interrupted run (platform-api.md §6.7). made is the id of what the create made; kind
+// says what the lookalikes are ("pending direct charge"); afterwards says
+// what the user can do with an orphan.
+func addLookalikeWarning(diags *diag.Diagnostics, what, made, kind string, res lookalikeResult, afterwards string) {
+	if res.unchecked != nil {
+		diags.AddWarning(fmt.Sprintf("Could not look for orphans of an earlier run before creating %s %s", what, made),
+			redactSecrets(fmt.Sprintf("Listing what existed before this run's first create failed (%v), so the provider "+
+				"could not tell whether an earlier, interrupted run left a %s with these arguments. If it did, %s",
+				res.unchecked, kind, afterwards)))
+	}
+	if len(res.found) == 0 {
+		return
+	}
+	names := make([]string, len(res.found))
+	for i, l := range res.found {
+		names[i] = l.ID
+		if !l.CreatedAt.IsZero() {
+			names[i] += " (created " + l.CreatedAt.UTC().Format(time.RFC3339) + ")"
+		}
+	}
+	summary := fmt.Sprintf("Possible orphan: %s %s has the same arguments", kind, res.found[0].ID)
+	if len(res.found) > 1 {
+		summary = fmt.Sprintf("Possible orphans: %d %ss have the same arguments", len(res.found), kind)
+	}
+	diags.AddWarning(summary, redactSecrets(fmt.Sprintf("Before creating %[1]s %[2]s, the provider found %[3]s with exactly "+
+		"the same arguments, made in the last %[4]s and not by this run: %[5]s. It may have been left by an earlier run "+
+		"that was interrupted or killed before the platform's answer reached the state. The platform has no idempotency "+
+		"keys, so the provider cannot tell, and it never takes over an object that may belong to another resource: %[2]s "+
+		"was created as planned. If one of them is an orphan, nothing manages it: %[6]s",
+		what, made, pluralize(len(res.found), kind), shortDuration(client.LookalikeWindow), strings.Join(names, ", "), afterwards)))
+}
+
+// lookalikeResult is what a create found of its lookalikes.
+type lookalikeResult struct {
+	found     []client.Lookalike
+	unchecked error
+}
+
+func pluralize(n int, what string) string {
+	if n == 1 {
+		return "one " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // keepPlanned keeps a configured argument's planned value in the state of

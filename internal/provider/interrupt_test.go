@@ -39,17 +39,33 @@ import (
 // requires and the reattach configuration serves.
 const interruptProviderAddr = "registry.terraform.io/livechat-tf/livechat"
 
-const (
-	interruptRecurrent = 30
-	interruptDirect    = 10
-	interruptCampaigns = 5
-)
+// interruptMix is the configuration of the interrupted applies: by default
+// enough creates of three families that several are in flight at once with
+// -parallelism=10; FAULT_SUITE_INTERRUPT_OBJECTS asks for that many objects of
+// every family instead (make test-faults: 200).
+func interruptMix(t *testing.T) objectMix {
+	if n := objectsFromEnv(t, "FAULT_SUITE_INTERRUPT_OBJECTS", 0); n > 0 {
+		return mixOf(n)
+	}
+	return objectMix{recurrent: 30, direct: 10, campaigns: 5}
+}
+
+// interruptPoints are the numbers of creates after which an apply of m is
+// interrupted: early, midway and late.
+func interruptPoints(m objectMix) []int64 {
+	if m.total() < 100 {
+		return []int64{3, 15, 30}
+	}
+	n := int64(m.total())
+	return []int64{n / 10, n / 2, n * 9 / 10}
+}
 
 func TestAccInterruptedApply(t *testing.T) {
 	cli := newTerraformCLI(t)
-	for _, after := range []int64{3, 15, 30} {
+	mix := interruptMix(t)
+	for _, after := range interruptPoints(mix) {
 		t.Run(fmt.Sprintf("after_%d_creates", after), func(t *testing.T) {
-			testInterruptedApply(t, cli.in(t), after)
+			testInterruptedApply(t, cli.in(t), mix, after)
 		})
 	}
 }
@@ -58,26 +74,28 @@ func TestAccInterruptedApply(t *testing.T) {
 // through and the following ones are committed on the platform but not yet
 // answered, then checks the state against the platform, converges, and
 // destroys.
-func testInterruptedApply(t *testing.T, tf *terraformCLI, after int64) {
+func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after int64) {
+	start := time.Now()
 	holds := &heldCreates{after: after, release: make(chan struct{})}
 	sbx := newWrappedTestSandbox(t, sandbox.Options{}, holds.wrap)
 	// Registered after the sandbox, so it runs before the server's Close,
 	// which waits for every held answer.
 	t.Cleanup(holds.releaseAll)
-	tf.writeConfig(interruptConfig(sbx))
+	tf.writeConfig(mixedConfig(sbx.providerConfig(), mix, mixLicenses(t, sbx, mix)))
 	tf.mustRun("init", "-input=false")
 
 	interruptApply(t, tf, holds)
 	made := expectStateMatchesPlatform(t, tf, sbx)
-	if made.total() == interruptRecurrent+interruptDirect+interruptCampaigns {
+	if made.total() == mix.total() {
 		t.Fatalf("the interrupt stopped nothing: all %d objects were created", made.total())
 	}
 
 	tf.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=10")
 	final := expectStateMatchesPlatform(t, tf, sbx)
-	if got := final.counts(); got != [3]int{interruptRecurrent, interruptDirect, interruptCampaigns} {
-		t.Fatalf("after the second apply the platform holds %v recurrent/direct/campaigns, want %d/%d/%d",
-			got, interruptRecurrent, interruptDirect, interruptCampaigns)
+	for typ, objs := range final {
+		if len(objs) != mix.of(typ) {
+			t.Errorf("after the second apply the platform holds %d %s, want %d", len(objs), typ, mix.of(typ))
+		}
 	}
 	// A campaign whose id lookup the interrupt cut short was kept without
 	// its numeric id; the second apply's refresh must have found it.
@@ -91,6 +109,8 @@ func testInterruptedApply(t *testing.T, tf *terraformCLI, after int64) {
 	}
 	tf.mustRun("destroy", "-auto-approve", "-input=false", "-parallelism=10")
 	expectDestroyed(t, tf, sbx)
+	t.Logf("%s, interrupted after %d creates: %d made before the interrupt, converged and destroyed in %s",
+		mix, after, made.total(), time.Since(start).Round(time.Millisecond))
 }
 
 // heldBeforeInterrupt is how many creates must be committed and in flight
@@ -130,41 +150,6 @@ func interruptApply(t *testing.T, tf *terraformCLI, holds *heldCreates) {
 		code, held, holds.commits.Load(), diagnosticSummaries(out))
 }
 
-// interruptConfig is the test's whole configuration: enough creates of
-// three families that several are in flight at once with -parallelism=10.
-func interruptConfig(sbx *testSandbox) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    livechat = { source = %q }
-  }
-}
-%s
-resource "livechat_recurrent_charge" "rc" {
-  count      = %d
-  name       = "Interrupted subscription ${count.index}"
-  price      = 1900
-  return_url = "https://example.com/billing/done"
-}
-
-resource "livechat_direct_charge" "dc" {
-  count      = %d
-  name       = "Interrupted seats ${count.index}"
-  price      = 1900
-  quantity   = 1
-  return_url = "https://example.com/billing/done"
-}
-
-resource "livechat_partner_campaign" "pc" {
-  count          = %d
-  name           = "Interrupted campaign ${count.index}"
-  product        = "livechat"
-  trial_duration = 14
-  link           = "https://www.livechat.com/pricing/"
-}
-`, interruptProviderAddr, sbx.providerConfig(), interruptRecurrent, interruptDirect, interruptCampaigns)
-}
-
 // heldCreates lets the sandbox commit every creating POST at once and,
 // from the after-th committed one on, holds its answer until release is
 // closed: those creates are made on the platform and still in flight when
@@ -175,6 +160,43 @@ type heldCreates struct {
 	held    atomic.Int64
 	release chan struct{}
 	once    sync.Once
+	// perFamily, when set, counts after per resource type and holds only
+	// that many answers of each, letting the others through, so that
+	// every family has creates in flight however Terraform orders them.
+	perFamily    map[string]int64
+	mu           sync.Mutex
+	seen, heldOf map[string]int64
+}
+
+// take decides whether the answer of the commit-th committed create, of
+// resource type typ, is held.
+func (h *heldCreates) take(typ string, commit int64) bool {
+	if h.perFamily == nil {
+		return commit > h.after
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.heldOf == nil {
+		h.seen, h.heldOf = map[string]int64{}, map[string]int64{}
+	}
+	h.seen[typ]++
+	if h.seen[typ] <= h.after || h.heldOf[typ] >= h.perFamily[typ] {
+		return false
+	}
+	h.heldOf[typ]++
+	return true
+}
+
+// allHeld reports whether every family of perFamily has its answers held.
+func (h *heldCreates) allHeld() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for typ, n := range h.perFamily {
+		if h.heldOf[typ] < n {
+			return false
+		}
+	}
+	return true
 }
 
 // holdLimit keeps a test that fails before releasing from hanging.
@@ -188,7 +210,7 @@ func (h *heldCreates) wrap(next http.Handler) http.Handler {
 		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
-		if rec.Code/100 == 2 && h.commits.Add(1) > h.after {
+		if rec.Code/100 == 2 && h.take(creatingFamily(r), h.commits.Add(1)) {
 			h.held.Add(1)
 			select {
 			case <-h.release:
@@ -201,17 +223,6 @@ func (h *heldCreates) wrap(next http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
 	})
-}
-
-// isCreatingPost matches the POSTs that create recurrent charges, direct
-// charges and campaigns.
-func isCreatingPost(r *http.Request) bool {
-	if r.Method != http.MethodPost {
-		return false
-	}
-	p := r.URL.Path
-	return strings.HasPrefix(p, "/v3/recurrent_charge/") || strings.HasPrefix(p, "/v3/direct_charge/") ||
-		p == "/v2/partners/affiliates/campaigns"
 }
 
 func (h *heldCreates) releaseAll() { h.once.Do(func() { close(h.release) }) }
@@ -233,119 +244,16 @@ func (h *heldCreates) waitHeld(t *testing.T, run *terraformRun, n int64) {
 	}
 }
 
-// platformObjects are the ids of what the sandbox holds, by family.
-type platformObjects struct {
-	recurrent, direct, campaigns map[string]bool
-}
-
-func (p platformObjects) counts() [3]int {
-	return [3]int{len(p.recurrent), len(p.direct), len(p.campaigns)}
-}
-
-func (p platformObjects) total() int { return len(p.recurrent) + len(p.direct) + len(p.campaigns) }
-
-// sandboxObjects reads the sandbox's own state: every object any request
-// made, whether or not its answer arrived. Each configured name must occur
-// at most once, or an object was created twice.
-func sandboxObjects(t *testing.T, sbx *testSandbox) platformObjects {
-	t.Helper()
-	return platformObjects{
-		recurrent: uniqueByName(t, sbx, "recurrent_charges", "id"),
-		direct:    uniqueByName(t, sbx, "direct_charges", "id"),
-		campaigns: uniqueByName(t, sbx, "campaigns", "slug"),
-	}
-}
-
-func uniqueByName(t *testing.T, sbx *testSandbox, table, idField string) map[string]bool {
-	t.Helper()
-	ids := map[string]bool{}
-	names := map[string]string{}
-	for _, o := range sbx.storedObjects(t, table) {
-		id, _ := o[idField].(string)
-		name, _ := o["name"].(string)
-		if id == "" || name == "" {
-			t.Fatalf("%s: an object without %s or name: %v", table, idField, o)
-		}
-		if other, dup := names[name]; dup {
-			t.Fatalf("%s: %q was created twice (%s and %s)", table, name, other, id)
-		}
-		names[name] = id
-		ids[id] = true
-	}
-	return ids
-}
-
-// expectStateMatchesPlatform checks that Terraform's state holds exactly
-// the objects the platform made: none exists outside the state (it would
-// be created again by the next apply) and none is in the state twice.
-func expectStateMatchesPlatform(t *testing.T, tf *terraformCLI, sbx *testSandbox) platformObjects {
-	t.Helper()
-	onPlatform := sandboxObjects(t, sbx)
-	inState := tf.stateIDs()
-	for _, f := range []struct {
-		typ      string
-		platform map[string]bool
-	}{
-		{"livechat_recurrent_charge", onPlatform.recurrent},
-		{"livechat_direct_charge", onPlatform.direct},
-		{"livechat_partner_campaign", onPlatform.campaigns},
-	} {
-		state := map[string]bool{}
-		for _, id := range inState[f.typ] {
-			if state[id] {
-				t.Errorf("%s %s is in the state twice", f.typ, id)
-			}
-			state[id] = true
-			if !f.platform[id] {
-				t.Errorf("%s %s is in the state but not on the platform", f.typ, id)
-			}
-		}
-		var orphans []string
-		for id := range f.platform {
-			if !state[id] {
-				orphans = append(orphans, id)
-			}
-		}
-		if len(orphans) > 0 {
-			t.Errorf("%d of %d %s objects on the platform are not in the state: %v",
-				len(orphans), len(f.platform), f.typ, orphans)
-		}
-	}
-	if t.Failed() {
-		t.FailNow()
-	}
-	return onPlatform
-}
-
-// expectDestroyed checks that destroy emptied the state and undid what the
-// platform can undo: recurrent charges are cancelled, campaigns disabled
-// (direct charges cannot be undone and stay).
-func expectDestroyed(t *testing.T, tf *terraformCLI, sbx *testSandbox) {
-	t.Helper()
-	for typ, ids := range tf.stateIDs() {
-		if len(ids) > 0 {
-			t.Errorf("%d %s left in the state after destroy", len(ids), typ)
-		}
-	}
-	for _, o := range sbx.storedObjects(t, "recurrent_charges") {
-		if o["status"] != "cancelled" {
-			t.Errorf("recurrent charge %v is %v after destroy, want cancelled", o["id"], o["status"])
-		}
-	}
-	for _, o := range sbx.storedObjects(t, "campaigns") {
-		if o["active"] != false {
-			t.Errorf("campaign %v is still active after destroy", o["slug"])
-		}
-	}
-}
-
 // terraformCLI runs the Terraform CLI in a working directory of its own,
-// with the provider served in-process for each command.
+// with the provider served in-process for each command, or, with built
+// set, started by Terraform from a built binary that config's
+// dev_overrides name.
 type terraformCLI struct {
 	t      *testing.T
 	bin    string
 	dir    string
 	config string
+	built  bool
 }
 
 // newTerraformCLI finds the CLI, or skips the test as the acceptance
@@ -371,7 +279,7 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 
 // in is the CLI for one (sub)test, in a fresh working directory.
 func (c *terraformCLI) in(t *testing.T) *terraformCLI {
-	return &terraformCLI{t: t, bin: c.bin, config: c.config, dir: t.TempDir()}
+	return &terraformCLI{t: t, bin: c.bin, config: c.config, dir: t.TempDir(), built: c.built}
 }
 
 func (c *terraformCLI) writeConfig(hcl string) {
@@ -396,15 +304,15 @@ type terraformRun struct {
 // of its own, as Terraform would start a fresh plugin process.
 func (c *terraformCLI) start(args ...string) *terraformRun {
 	c.t.Helper()
-	srv := serveProviderForCLI(c.t)
+	srv := cliProviderServer{close: func() {}}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.config, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if !c.built {
+		srv = serveProviderForCLI(c.t)
+		env = append(env, "TF_REATTACH_PROVIDERS="+srv.reattach)
+	}
 	cmd := exec.Command(c.bin, append(args, "-no-color")...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+srv.reattach,
-		"TF_CLI_CONFIG_FILE="+c.config,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-	)
+	cmd.Env = env
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

@@ -117,6 +117,10 @@ func (r *directChargeResource) Create(ctx context.Context, req resource.CreateRe
 	if res.Adopted {
 		addAdoptionWarning(&resp.Diagnostics, "direct charge", res.Object.ID, res.FailedWith)
 	}
+	addLookalikeWarning(&resp.Diagnostics, "direct charge", res.Object.ID, "pending direct charge",
+		lookalikeResult{found: res.Lookalikes, unchecked: res.LookalikesUnchecked},
+		"import it into a resource of its own ("+directChargeTarget.importCommand+") or leave it pending: a direct "+
+			"charge cannot be cancelled, and one the buyer never accepts moves no money.")
 	state, diags := directChargeResourceModelFrom(product, plan.AutoActivate, res.Object)
 	resp.Diagnostics.Append(diags...)
 	keepPlannedDirectCharge(&resp.Diagnostics, plan, &state)

@@ -176,6 +176,10 @@ func (r *inAppUpgradeResource) Create(ctx context.Context, req resource.CreateRe
 	if res.Adopted {
 		addAdoptionWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, res.FailedWith)
 	}
+	addLookalikeWarning(&resp.Diagnostics, "in-app upgrade", res.Object.ID, "in-app upgrade",
+		lookalikeResult{found: res.Lookalikes, unchecked: res.LookalikesUnchecked},
+		"delete it in the Developer Console, or import it ("+inAppUpgradeTarget.importCommand+") and set its webhook_secret, "+
+			"which the platform never shows.")
 	state := inAppUpgradeResourceModelFrom(res.Object, types.StringValue(secret))
 	keepPlannedUpgrade(&resp.Diagnostics, plan, &state)
 	setStateAndIdentity(ctx, &resp.State, resp.Identity, state, &resp.Diagnostics)

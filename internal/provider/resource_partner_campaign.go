@@ -83,7 +83,10 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 			"Needs the provider's `partner_token`.\n\n" +
 			"~> **Campaigns cannot be changed.** The platform has no update: changing any argument disables this " +
 			"campaign and creates a new one, with a new slug and new links. Campaign names are unique among active " +
-			"campaigns; creating a name that exists fails with the `terraform import` command to adopt it.\n\n" +
+			"campaigns. An active campaign that already has the name and exactly the configured `product`, " +
+			"`trial_duration`, `coupon_id` and `link` (which must be set) is taken over with a warning naming it, for example one " +
+			"left by an interrupted run; creating a name that any other campaign holds fails with the `terraform import` " +
+			"command to adopt it.\n\n" +
 			"~> **Destroy disables.** The platform cannot delete a campaign: destroying it disables it, and its " +
 			"links stop tracking. A campaign disabled outside Terraform is removed from state (with a warning) " +
 			"and the next plan creates it again.\n\n" +
@@ -207,7 +210,18 @@ func (r *partnerCampaignResource) Create(ctx context.Context, req resource.Creat
 	if m, ok := findSearchResultBySlug(matches, res.Object.Slug); ok {
 		applySearchResult(&state, m)
 	}
+	if res.Preexisting {
+		addPreexistingWarning(&resp.Diagnostics, "partner campaign", campaignLabel(state))
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// campaignLabel names a campaign by slug and, when known, numeric id.
+func campaignLabel(m partnerCampaignModel) string {
+	if m.CampaignID.IsNull() || m.CampaignID.IsUnknown() {
+		return m.Slug.ValueString()
+	}
+	return fmt.Sprintf("%s (id %d)", m.Slug.ValueString(), m.CampaignID.ValueInt64())
 }
 
 // partnerCampaignTarget names a campaign in the diagnostics of a create.

@@ -460,3 +460,41 @@ resource "livechat_partner_campaign" "gone" {
 		},
 	})
 }
+
+// An active campaign with the configured name and exactly the configured
+// arguments, such as one a killed run created, is taken over without a
+// create; the next plan is empty and destroy disables it.
+func TestAccPartnerCampaignResource_takesOverExactMatch(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	// The earlier run's provider, with the partner token.
+	earlier, err := client.New(client.Config{Endpoints: client.Endpoints{Partners: sbx.URL}, PartnerToken: sandbox.DefaultPartnerToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := earlier.CreateCampaign(t.Context(), client.CampaignCreate{Product: "livechat",
+		Name: "Orphaned campaign", TrialDuration: 21, CouponID: 1, Link: "https://www.livechat.com/pricing/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := sbx.RequestCount("POST /v2/partners/affiliates/campaigns")
+	const addr = "livechat_partner_campaign.summer"
+	cfg := sbx.providerConfig() + campaignConfig("Orphaned campaign", 21)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             campaignsAllDisabled(sbx),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(res.Object.Slug)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("url"), knownvalue.StringExact(res.Object.URL)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("campaign_id"), knownvalue.NotNull()),
+				},
+			},
+			{Config: cfg, ConfigPlanChecks: emptyPlan()},
+		},
+	})
+	if n := sbx.RequestCount("POST /v2/partners/affiliates/campaigns") - before; n != 0 {
+		t.Fatalf("%d campaign creates sent, want none: the existing campaign matches exactly", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,11 +30,14 @@ import (
 //   - with drop_after_commit, lets the request be processed (its change is
 //     committed and durable) and then closes the connection without an
 //     answer: the ambiguous failure a client must reconcile;
-//   - with neither, lets the request through (latency only).
+//   - with reset, resets the connection (TCP RST) after the whole request
+//     was read, before it is processed, so nothing changed; with reset and
+//     drop_after_commit, after it was processed (platform-api.md §5.8);
+//   - with none of them, lets the request through (latency only).
 //
-// The first rule that fires with status or drop_after_commit decides; later
-// rules are not tried. count limits how many times a rule fires, after which
-// it is removed.
+// The first rule that fires with status, drop_after_commit or reset
+// decides; later rules are not tried. count limits how many times a rule
+// fires, after which it is removed.
 
 const (
 	maxFaultLatencyMS  = 60_000
@@ -49,6 +53,7 @@ type faultRule struct {
 	Status          *int    `json:"status"`
 	RetryAfterS     *int64  `json:"retry_after_s"`
 	DropAfterCommit bool    `json:"drop_after_commit"`
+	Reset           bool    `json:"reset"`
 	// Count is the limit given (nil: none); Remaining how many firings are left.
 	Count     *int64 `json:"count"`
 	Remaining *int64 `json:"remaining"`
@@ -67,6 +72,7 @@ type faultRuleBody struct {
 	Status          *int     `json:"status"`
 	RetryAfterS     *int64   `json:"retry_after_s"`
 	DropAfterCommit *bool    `json:"drop_after_commit"`
+	Reset           *bool    `json:"reset"`
 	Count           *int64   `json:"count"`
 }
 
@@ -142,6 +148,12 @@ func ruleFrom(b faultRuleBody) (faultRule, error) {
 		}
 		r.DropAfterCommit = true
 	}
+	if b.Reset != nil && *b.Reset {
+		if b.Status != nil {
+			return r, errors.New("reset cannot be combined with status: a rule either answers an error or resets the connection")
+		}
+		r.Reset = true
+	}
 	if b.Count != nil {
 		if *b.Count < 1 {
 			return r, fmt.Errorf("count must be at least 1 (omit it for no limit), got %d", *b.Count)
@@ -149,8 +161,8 @@ func ruleFrom(b faultRuleBody) (faultRule, error) {
 		c, left := *b.Count, *b.Count
 		r.Count, r.Remaining = &c, &left
 	}
-	if r.LatencyMS == 0 && r.Status == nil && !r.DropAfterCommit {
-		return r, errors.New("the rule does nothing: set latency_ms, status or drop_after_commit")
+	if r.LatencyMS == 0 && r.Status == nil && !r.DropAfterCommit && !r.Reset {
+		return r, errors.New("the rule does nothing: set latency_ms, status, drop_after_commit or reset")
 	}
 	return r, nil
 }
@@ -214,6 +226,7 @@ type faultOutcome struct {
 	status     int
 	retryAfter *int64
 	drop       bool
+	reset      bool
 }
 
 // decide applies the rules to the request key "METHOD /path".
@@ -242,8 +255,8 @@ func (fs *faultSet) decide(key string) faultOutcome {
 			o.rule, o.status, o.retryAfter = r.ID, *r.Status, r.RetryAfterS
 			break
 		}
-		if r.DropAfterCommit {
-			o.rule, o.drop = r.ID, true
+		if r.DropAfterCommit || r.Reset {
+			o.rule, o.drop, o.reset = r.ID, r.DropAfterCommit, r.Reset
 			break
 		}
 	}
@@ -287,7 +300,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("injected fault (sandbox fault rule %d): %d %s", o.rule, o.status, http.StatusText(o.status)))
 	case o.drop:
 		s.mux.ServeHTTP(&discardWriter{header: http.Header{}}, r)
-		dropConnection(w)
+		dropConnection(w, o.reset)
+	case o.reset:
+		dropConnection(w, true)
 	default:
 		s.mux.ServeHTTP(w, r)
 	}
@@ -307,13 +322,19 @@ func faultCode(fam family, status int) string {
 	return "error"
 }
 
-// dropConnection closes the client's connection without writing a response.
-func dropConnection(w http.ResponseWriter) {
+// dropConnection closes the client's connection without writing a
+// response; with reset, abortively (TCP RST), so the client reads
+// "connection reset by peer" rather than an end of file.
+func dropConnection(w http.ResponseWriter, reset bool) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		// Not hijackable (HTTP/2, a recorder): net/http closes the stream
 		// without a response when a handler aborts.
 		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok && reset {
+		// A zero linger makes Close send RST and drop unsent data.
+		_ = tcp.SetLinger(0)
 	}
 	_ = conn.Close()
 }

@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -67,7 +69,8 @@ func TestFaults_Validation(t *testing.T) {
 		{`{"route":"*","status":503,"drop_after_commit":true}`, "drop_after_commit cannot be combined with status"},
 		{`{"route":"*","drop_after_commit":"yes"}`, "drop_after_commit must be a boolean"},
 		{`{"route":"*","status":503,"count":0}`, "count must be at least 1 (omit it for no limit), got 0"},
-		{`{"route":"*"}`, "the rule does nothing"},
+		{`{"route":"*"}`, "the rule does nothing: set latency_ms, status, drop_after_commit or reset"},
+		{`{"route":"*","reset":"yes"}`, "reset must be a boolean"},
 		{`{"route":"*","error_rate":0.5}`, "the rule does nothing"},
 		{`{"route":"*","status":503,"errorrate":0.5}`, `unknown field "errorrate"`},
 		{`{"route":"*","status":503} {}`, "one JSON object is expected"},
@@ -307,5 +310,53 @@ func TestFaults_DropAfterCommit(t *testing.T) {
 	s2.view(func() { after = s2.st.tokens.len() })
 	if after != before+2 {
 		t.Errorf("tokens after restart = %d, want %d: the dropped change must be durable", after, before+2)
+	}
+}
+
+// reset answers nothing: the connection is reset after the request was
+// read. Alone, the request is not processed; with drop_after_commit, it
+// is, and its change is kept.
+func TestFaults_Reset(t *testing.T) {
+	for _, tc := range []struct {
+		rule   string
+		stored int
+	}{
+		{`{"route":"POST /v3/recurrent_charge","reset":true,"count":1}`, 0},
+		{`{"route":"POST /v3/recurrent_charge","reset":true,"drop_after_commit":true,"count":1}`, 1},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			s := startServer(t, "", Options{})
+			hs := serveLoopback(t, s)
+			infraAddRule(t, hs.URL, tc.rule)
+			body, _ := json.Marshal(validRecurrent())
+			req, _ := http.NewRequest(http.MethodPost, hs.URL+recurrentPath, strings.NewReader(string(body)))
+			req.Header.Set("Authorization", "Bearer "+DefaultAccessToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+			if err == nil {
+				_ = resp.Body.Close()
+				t.Fatalf("answered %s; want the connection reset", resp.Status)
+			}
+			if !errors.Is(err, syscall.ECONNRESET) {
+				t.Errorf("got %v, want connection reset by peer", err)
+			}
+			var stored int
+			s.view(func() { stored = s.st.recurrent.len() })
+			if stored != tc.stored {
+				t.Errorf("%d recurrent charges stored, want %d", stored, tc.stored)
+			}
+			rules := infraListRules(t, hs.URL)
+			if len(rules) != 0 {
+				t.Errorf("the rule with count 1 is still listed: %+v", rules)
+			}
+		})
+	}
+	hs := serveLoopback(t, startServer(t, "", Options{}))
+	st, _, body := infraCall(t, "POST", hs.URL+"/_sandbox/faults", "", "application/json", `{"route":"*","status":503,"reset":true}`)
+	if st != http.StatusBadRequest || !strings.Contains(body, "reset cannot be combined with status") {
+		t.Errorf("reset with status = %d %s, want 400", st, body)
+	}
+	if r := infraAddRule(t, hs.URL, `{"route":"*","reset":true,"error_rate":0}`); !r.Reset {
+		t.Errorf("listed rule %+v, want reset true", r)
 	}
 }
