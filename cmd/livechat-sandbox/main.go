@@ -60,12 +60,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Signals are caught before the line below: a tool that stops the
+	// sandbox as soon as it has read the line must get the contract's
+	// flush and exit 0, not the default death by signal.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	// The line tools wait for (platform-api.md §5.1); stdout is unbuffered.
 	fmt.Fprintf(stdout, "livechat-sandbox listening on http://%s\n", ln.Addr().String())
 	if msg := exposureWarning(ln.Addr(), cfg.opts); msg != "" {
 		fmt.Fprintln(stderr, msg)
 	}
-	if err := serve(newHTTPServer(srv, defaultTimeouts), ln); err != nil {
+	if err := serve(ctx, newHTTPServer(srv, defaultTimeouts), ln); err != nil {
 		return err
 	}
 	return srv.Close()
@@ -146,10 +151,8 @@ func newHTTPServer(h http.Handler, t timeouts) *http.Server {
 	}
 }
 
-// serve serves on ln until it fails or SIGINT/SIGTERM arrives.
-func serve(hs *http.Server, ln net.Listener) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// serve serves on ln until it fails or ctx ends (SIGINT or SIGTERM).
+func serve(ctx context.Context, hs *http.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -514,3 +514,15 @@ func TestBinary_WarnsWhenExposedWithDefaultCredentials(t *testing.T) {
 		t.Errorf("warning on loopback: %q", msg)
 	}
 }
+
+// A tool may stop the sandbox the moment it has read the listening line:
+// the signal must already be caught then, so the sandbox flushes and exits
+// 0 as its contract says instead of dying by the signal.
+func TestBinary_StopRightAfterTheListeningLine(t *testing.T) {
+	for i := range 20 {
+		p := start(t, "-listen", "127.0.0.1:0")
+		if code := p.stop(t, syscall.SIGTERM); code != 0 {
+			t.Fatalf("run %d: exit code = %d after SIGTERM right after the first line, want 0", i+1, code)
+		}
+	}
+}
