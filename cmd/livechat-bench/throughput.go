@@ -42,8 +42,7 @@ func (r throughputResult) perSecond() float64 {
 // loadClient is an HTTP client with as many keep-alive connections as
 // there are load clients.
 func loadClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = throughputClients
+	tr := &http.Transport{MaxIdleConns: throughputClients, MaxIdleConnsPerHost: throughputClients, IdleConnTimeout: time.Minute}
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
