@@ -607,6 +607,7 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 		NewPartnerBalanceDataSource,
 		NewPartnerEarningsDataSource,
 		NewPartnerCampaignsDataSource,
+		NewPartnerCampaignSummaryDataSource,
 	}
 }
 
