@@ -42,7 +42,7 @@ func (l *directChargeList) ListResourceConfigSchema(_ context.Context, _ list.Li
 			"recurrent charge (`recurrent_charge_id`). Those payments are not charges you made, so the list leaves them " +
 			"out, unless `recurrent_charge_id` asks for the payments of one recurrent charge. The platform cannot " +
 			"list recurrent charges themselves: the `livechat_recurrent_charge` list resource finds them through " +
-			"these payments.",
+			"these payments." + listConfigNote,
 		Attributes: map[string]listschema.Attribute{
 			"product": listschema.StringAttribute{
 				MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`.",

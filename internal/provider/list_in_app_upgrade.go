@@ -35,7 +35,7 @@ func (l *inAppUpgradeList) ListResourceConfigSchema(_ context.Context, _ list.Li
 		MarkdownDescription: "Lists the in-app upgrade definitions of one Developer Console app, the way the app's " +
 			"upgrade list has them. Each result is an upgrade's identity (`app_id`, `id`) and its name and ID. The " +
 			"platform never returns an upgrade's `webhook_secret`, so a listed upgrade's state has none, as after an " +
-			"import.",
+			"import." + listConfigNote,
 		Attributes: map[string]listschema.Attribute{
 			"app_id": listschema.StringAttribute{
 				MarkdownDescription: "The Developer Console app (client ID) whose upgrades to list.",

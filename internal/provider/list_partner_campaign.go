@@ -44,7 +44,7 @@ func (l *partnerCampaignList) ListResourceConfigSchema(_ context.Context, _ list
 			"~> **Disabled campaigns are listed, not imported.** With `state = \"disabled\"` the list shows your " +
 			"disabled campaigns, but a disabled campaign no longer exists for Terraform (destroying a " +
 			"`livechat_partner_campaign` disables it), so importing one fails. Their slugs may repeat: a disabled " +
-			"campaign's name can be used again.",
+			"campaign's name can be used again." + listConfigNote,
 		Attributes: map[string]listschema.Attribute{
 			"state": listschema.StringAttribute{
 				MarkdownDescription: "`active` (the default) or `disabled`.",

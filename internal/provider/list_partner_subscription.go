@@ -40,7 +40,7 @@ func (l *partnerSubscriptionList) ListResourceConfigSchema(_ context.Context, _ 
 			"platform lists the licenses, with their product and status; the provider reads each license to see " +
 			"whether it has an open subscription, and lists those that do. Each result is a subscription's identity " +
 			"(`product`, `license_id`) and the client, license, plan and seats. A license that does not say clearly " +
-			"whether its subscription is open is left out with a warning. Needs the provider's `partner_token`.",
+			"whether its subscription is open is left out with a warning. Needs the provider's `partner_token`." + listConfigNote,
 		Attributes: map[string]listschema.Attribute{
 			"product": listschema.StringAttribute{
 				MarkdownDescription: "Only licenses of this product: `livechat`, `chatbot` or `helpdesk`. All when not set.",

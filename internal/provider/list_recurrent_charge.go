@@ -46,7 +46,7 @@ func (l *recurrentChargeList) ListResourceConfigSchema(_ context.Context, _ list
 			"each recurrent charge they name, most recently billed first. A charge never billed, one still " +
 			"`pending`, `accepted` or in its trial, has no payment and is not found: import it by its ID (the " +
 			"migration guide says where to find it). Cancelled and declined charges are left out, since they no " +
-			"longer exist for Terraform.",
+			"longer exist for Terraform." + listConfigNote,
 		Attributes: map[string]listschema.Attribute{
 			"product": listschema.StringAttribute{
 				MarkdownDescription: "The billing product: `livechat` or `helpdesk`. Defaults to the provider's `product`.",

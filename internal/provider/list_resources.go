@@ -16,6 +16,11 @@ import (
 // resource's Read after an import, so that the configuration
 // `terraform query -generate-config-out` writes from it plans clean.
 
+// listConfigNote ends every list resource's description: the arguments
+// the page lists go in a block the page would not otherwise show.
+const listConfigNote = "\n\nThe arguments below go in the list block's `config` block; `include_resource = true` " +
+	"adds each object's whole state to the results, as `terraform query -generate-config-out` needs it."
+
 // listedObject is one object a list resource found.
 type listedObject struct {
 	// identity is the resource identity, every attribute a string.
