@@ -303,7 +303,7 @@ func TestGetCampaignSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.last(t); got.Method != "GET" || got.Path != "/v2/partners/affiliates/campaigns/123/summary" ||
+	if got := f.last(t); got.Method != http.MethodGet || got.Path != "/v2/partners/affiliates/campaigns/123/summary" ||
 		got.Header.Get("Authorization") != "Bearer test-partner-token" {
 		t.Fatalf("request %+v", got)
 	}

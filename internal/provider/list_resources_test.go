@@ -76,8 +76,6 @@ func newListServer(t *testing.T, sbx *testSandbox) *listServer {
 
 func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
-func tfBool(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
-
 // objectOf is objectWith that fails the test on a name typ does not
 // have, so that a misspelt filter cannot test nothing.
 func objectOf(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
@@ -105,20 +103,20 @@ func (s *listServer) noErrors(call string, diags []*tfprotov6.Diagnostic) {
 }
 
 // listConfigValue is a list block's config block for typeName.
-func (s *listServer) listConfigValue(typeName string, cfg map[string]tftypes.Value) (tftypes.Type, *tfprotov6.DynamicValue) {
+func (s *listServer) listConfigValue(typeName string, cfg map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	s.t.Helper()
 	sch, ok := s.schemas.ListResourceSchemas[typeName]
 	if !ok {
 		s.t.Fatalf("the provider has no list resource %s", typeName)
 	}
 	typ := sch.ValueType()
-	return typ, dynamicValue(s.t, typ, objectOf(s.t, typ, cfg))
+	return dynamicValue(s.t, typ, objectOf(s.t, typ, cfg))
 }
 
 // validate is Terraform's check of a list block before any listing.
 func (s *listServer) validate(typeName string, cfg map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	s.t.Helper()
-	_, config := s.listConfigValue(typeName, cfg)
+	config := s.listConfigValue(typeName, cfg)
 	resp, err := s.srv.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: config})
 	if err != nil {
 		s.t.Fatal(err)
@@ -139,7 +137,7 @@ type listedResult struct {
 func (s *listServer) list(typeName string, cfg map[string]tftypes.Value, include bool, limit int64) []listedResult {
 	s.t.Helper()
 	s.noErrors("ValidateListResourceConfig "+typeName, s.validate(typeName, cfg))
-	_, config := s.listConfigValue(typeName, cfg)
+	config := s.listConfigValue(typeName, cfg)
 	stream, err := s.srv.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName: typeName, Config: config, IncludeResource: include, Limit: limit})
 	if err != nil {

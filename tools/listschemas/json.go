@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The CLI's JSON schema format
@@ -117,16 +118,55 @@ func toJSONAttributes(in []*tfprotov6.SchemaAttribute) (map[string]*jsonAttribut
 			}
 			attr.NestedType = &jsonNestedType{Attributes: nested, NestingMode: mode}
 		case a.Type != nil:
-			// tftypes writes a type as the CLI does: "string", ["list","string"].
-			typ, err := a.Type.MarshalJSON()
+			typ, err := typeJSON(a.Type)
 			if err != nil {
 				return nil, fmt.Errorf("attribute %s: %w", a.Name, err)
 			}
-			attr.Type = typ
+			if attr.Type, err = json.Marshal(typ); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, fmt.Errorf("attribute %s has neither a type nor a nested type", a.Name)
 		}
 		out[a.Name] = attr
 	}
 	return out, nil
+}
+
+// typeJSON is a type as the CLI writes it: "string", ["list","string"],
+// ["object",{"name":"string"}].
+func typeJSON(t tftypes.Type) (any, error) {
+	for name, p := range map[string]tftypes.Type{"string": tftypes.String, "number": tftypes.Number,
+		"bool": tftypes.Bool, "dynamic": tftypes.DynamicPseudoType} {
+		if t.Equal(p) {
+			return name, nil
+		}
+	}
+	switch t := t.(type) {
+	case tftypes.List:
+		return collectionJSON("list", t.ElementType)
+	case tftypes.Set:
+		return collectionJSON("set", t.ElementType)
+	case tftypes.Map:
+		return collectionJSON("map", t.ElementType)
+	case tftypes.Object:
+		attrs := map[string]any{}
+		for name, at := range t.AttributeTypes {
+			a, err := typeJSON(at)
+			if err != nil {
+				return nil, err
+			}
+			attrs[name] = a
+		}
+		return []any{"object", attrs}, nil
+	}
+	return nil, fmt.Errorf("type %s has no JSON form here", t)
+}
+
+func collectionJSON(kind string, elem tftypes.Type) (any, error) {
+	e, err := typeJSON(elem)
+	if err != nil {
+		return nil, err
+	}
+	return []any{kind, e}, nil
 }

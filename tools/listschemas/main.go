@@ -84,7 +84,7 @@ func addListSchemas(ctx context.Context, file, addr string) ([]string, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	return names, os.WriteFile(file, out, 0o644)
+	return names, os.WriteFile(file, out, 0o600)
 }
 
 // ownListSchemas asks the provider, served in this process as Terraform

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 const addr = "registry.terraform.io/hashicorp/livechat"
@@ -89,5 +91,27 @@ func TestAddListSchemas_errors(t *testing.T) {
 		if raw, _ := os.ReadFile(file); string(raw) != body {
 			t.Errorf("%s: the file changed", body)
 		}
+	}
+}
+
+// Types are written as `terraform providers schema -json` writes them.
+func TestTypeJSON(t *testing.T) {
+	for want, typ := range map[string]tftypes.Type{
+		`"string"`:                             tftypes.String,
+		`["list","string"]`:                    tftypes.List{ElementType: tftypes.String},
+		`["map","number"]`:                     tftypes.Map{ElementType: tftypes.Number},
+		`["set",["list","dynamic"]]`:           tftypes.Set{ElementType: tftypes.List{ElementType: tftypes.DynamicPseudoType}},
+		`["object",{"a":"bool","b":"string"}]`: tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.Bool, "b": tftypes.String}},
+	} {
+		v, err := typeJSON(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(v); string(got) != want {
+			t.Errorf("%s: %s, want %s", typ, got, want)
+		}
+	}
+	if _, err := typeJSON(tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String}}); err == nil {
+		t.Error("a tuple type has no form here and must be an error")
 	}
 }
