@@ -86,6 +86,8 @@ func TestAccPartnerCampaignSummaryDataSource_errors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: sbx.providerConfig() + "data \"livechat_partner_campaign_summary\" \"x\" {}\n", PlanOnly: true,
+				ExpectError: errorWords(`The argument "campaign_id" is required`)},
 			{Config: config("0"), PlanOnly: true, ExpectError: errorWords("campaign_id value must be at least 1, got: 0")},
 			{Config: config("12.5"), PlanOnly: true, ExpectError: errorWords("campaign_id must be a whole number: 12.5 is not.")},
 			{
