@@ -415,6 +415,18 @@ func (c *Client) DisableCampaign(ctx context.Context, id int64) error {
 	return err
 }
 
+// GetCampaignSummary returns a campaign's clicks, trials, paid conversions
+// and earnings (platform-api.md §2.1), read from the platform each time: the
+// figures move without any call of ours.
+func (c *Client) GetCampaignSummary(ctx context.Context, id int64) (*CampaignSummary, error) {
+	var out CampaignSummary
+	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10) + "/summary", out: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // campaignCache shares campaign lists between the resources of one
 // provider run. A generation counter keeps a fetch that started before an
 // invalidation from storing its (possibly stale) answer afterwards.

@@ -285,3 +285,33 @@ type httpDiscard struct{ h http.Header }
 func (d httpDiscard) Header() http.Header         { return d.h }
 func (d httpDiscard) Write(b []byte) (int, error) { return len(b), nil }
 func (d httpDiscard) WriteHeader(int)             {}
+
+// The summary's figures come as the platform writes them: whole counts and
+// earnings in dollars, read exactly (a float64 would turn 0.29 into
+// 0.28999…); an unknown campaign is a 404 the caller can tell apart.
+func TestGetCampaignSummary(t *testing.T) {
+	f := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.URL.Path == "/v2/partners/affiliates/campaigns/404/summary" {
+			writeJSONBody(w, http.StatusNotFound, map[string]string{"message": "campaign 404 not found"})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"click":1204,"trial":37,"paid":12,"earnings":1530.29}`))
+	})
+	c := newTestClient(t, testConfig(f.URL))
+	sum, err := c.GetCampaignSummary(context.Background(), 123)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.last(t); got.Method != http.MethodGet || got.Path != "/v2/partners/affiliates/campaigns/123/summary" ||
+		got.Header.Get("Authorization") != "Bearer test-partner-token" {
+		t.Fatalf("request %+v", got)
+	}
+	if cents, exact, _ := sum.Earnings.Cents(); sum.Click != 1204 || sum.Trial != 37 || sum.Paid != 12 ||
+		sum.Earnings.String() != "1530.29" || cents != 153029 || !exact {
+		t.Fatalf("summary %+v (earnings %s, %d cents)", sum, sum.Earnings.String(), cents)
+	}
+	if _, err := c.GetCampaignSummary(context.Background(), 404); !IsNotFound(err) {
+		t.Fatalf("unknown campaign: want a 404, got %v", err)
+	}
+}

@@ -40,6 +40,27 @@ func WalkPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T]) (
 	return all, nil
 }
 
+// VisitPages hands page 1, 2, … to visit until visit says stop or the list
+// ends (an empty page, or one shorter than pageSize). Unlike WalkPages it
+// reads a page only after visit has taken the one before, so a caller that
+// needs the first few items reads the first few pages only. It has
+// WalkPages' guards: a page that repeats an earlier one, or more than the
+// walk's bound of pages, ends it with an error.
+func VisitPages[T any](ctx context.Context, pageSize int, fetch PageFetcher[T], visit func(items []T) (stop bool)) error {
+	numbered := func(ctx context.Context, page int) ([]T, error) {
+		items, err := fetch(ctx, page)
+		if err != nil {
+			return nil, fmt.Errorf("page %d: %w", page, err)
+		}
+		return items, nil
+	}
+	err := eachPage(ctx, pageSize, numbered, visit)
+	if errors.Is(err, errTooManyPages) {
+		return fmt.Errorf("more than %d pages: giving up", maxPages)
+	}
+	return err
+}
+
 // errTooManyPages ends a walk that met maxPages full pages.
 var errTooManyPages = errors.New("too many pages")
 

@@ -176,3 +176,36 @@ func TestWalkPages_repeatedPageWithPointers(t *testing.T) {
 		t.Fatalf("fetched %d pages, want 2", calls)
 	}
 }
+
+// VisitPages reads no page past the one where visit stops, reads to the
+// end otherwise, and keeps WalkPages' guard against a server that ignores
+// ?page= and its numbering of errors.
+func TestVisitPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	calls, seen := 0, 0
+	err := VisitPages(ctx, 20, pagesOf(100, 20, &calls), func(items []item) bool {
+		seen += len(items)
+		return seen >= 30
+	})
+	if err != nil || calls != 2 || seen != 40 {
+		t.Fatalf("stopping after 30 items: %d pages read, %d items seen, %v; want 2 pages, 40 items", calls, seen, err)
+	}
+	calls, seen = 0, 0
+	if err := VisitPages(ctx, 20, pagesOf(45, 20, &calls), func(items []item) bool { seen += len(items); return false }); err != nil || calls != 3 || seen != 45 {
+		t.Fatalf("to the end: %d pages, %d items, %v", calls, seen, err)
+	}
+	same := func(context.Context, int) ([]item, error) { return []item{{1}, {2}}, nil }
+	if err := VisitPages(ctx, 2, same, func([]item) bool { return false }); err == nil || !strings.Contains(err.Error(), "does not advance") {
+		t.Fatalf("a repeated page: %v", err)
+	}
+	failing := func(_ context.Context, page int) ([]item, error) {
+		if page == 2 {
+			return nil, errors.New("boom")
+		}
+		return []item{{1}}, nil
+	}
+	if err := VisitPages(ctx, 1, failing, func([]item) bool { return false }); err == nil || err.Error() != "page 2: boom" {
+		t.Fatalf("a failing page: %v", err)
+	}
+}

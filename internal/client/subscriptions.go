@@ -10,7 +10,7 @@ import (
 )
 
 // Solution partners' client organizations, licenses and subscriptions
-// (platform-api.md §2.3).
+// (platform-api.md §2.3, §2.4).
 
 // Subscription plans and billing cycles.
 const (
@@ -139,6 +139,19 @@ func (c *Client) GetLicense(ctx context.Context, product, licenseID string) (*Li
 		return nil, err
 	}
 	return &out, nil
+}
+
+// ListLicenses returns every client license of the solution partner, all
+// products (platform-api.md §2.4). The items carry no plan, cycle or seats:
+// GetLicense tells whether a license has a subscription.
+func (c *Client) ListLicenses(ctx context.Context) ([]License, error) {
+	var out struct {
+		Result []License `json:"result"`
+	}
+	if err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/solutions/licenses", out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Result, nil
 }
 
 // SubscriptionCreate starts a subscription. Token is the card processor's

@@ -135,3 +135,35 @@ func TestLicenseSubscription(t *testing.T) {
 		}
 	}
 }
+
+// The license list (platform-api.md §2.4) against the sandbox: every
+// product, each item's status, and no subscription settings, which only
+// the license detail has.
+func TestListLicenses(t *testing.T) {
+	f := newPartnerFixture(t, nil)
+	ctx := context.Background()
+	lc, err := f.sbx.NewClientLicense("livechat", "Acme", "Jane Client", "jane@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, _ := f.sbx.NewClientLicense("chatbot", "Bots", "John Client", "john@bots.example")
+	if err := f.sbx.OpenClientSubscription("chatbot", bot, PlanTeam, BillingAnnual, 4); err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.client.ListLicenses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].License != LicenseID(lc) || list[0].Product != "livechat" || list[0].Status != LicenseTrial ||
+		list[1].License != LicenseID(bot) || list[1].Product != "chatbot" || list[1].Status != LicensePaid ||
+		list[0].ClientEmail != "jane@acme.example" || list[1].CreatedAt.IsZero() {
+		t.Fatalf("list %+v", list)
+	}
+	if list[1].Plan != nil || list[1].Seats != nil {
+		t.Fatalf("a list item has no subscription settings: %+v", list[1])
+	}
+	detail, err := f.client.GetLicense(ctx, "chatbot", bot)
+	if err != nil || detail.Subscription() != SubscriptionOpen {
+		t.Fatalf("detail %+v, %v", detail, err)
+	}
+}

@@ -1,13 +1,12 @@
 package client
 
 // Calls of the platform that only the tests make: the provider manages no
-// organizations or licenses, reads no campaign summaries yet, and exchanges
-// refresh tokens through TokenExchanges.
+// organizations or licenses and exchanges refresh tokens through
+// TokenExchanges.
 
 import (
 	"context"
 	"net/url"
-	"strconv"
 )
 
 // ExchangeRefreshToken runs the refresh-token grant with the configured
@@ -28,17 +27,6 @@ func (c *Client) ExchangeRefreshToken(ctx context.Context) (*Token, error) {
 
 // InvalidateCampaigns drops the answers ListCampaignsShared stored.
 func (c *Client) InvalidateCampaigns() { c.campaigns.invalidate() }
-
-// GetCampaignSummary returns a campaign's clicks, trials, paid conversions
-// and earnings.
-func (c *Client) GetCampaignSummary(ctx context.Context, id int64) (*CampaignSummary, error) {
-	var out CampaignSummary
-	err := c.do(ctx, request{api: APIPartners, method: "GET", path: "/v2/partners/affiliates/campaigns/" + strconv.FormatInt(id, 10) + "/summary", out: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
 
 // CreateOrganization creates a client organization and returns its id.
 func (c *Client) CreateOrganization(ctx context.Context, in OrganizationCreate) (string, error) {

@@ -63,6 +63,12 @@ func TestAccExamples(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("campaign_ids_by_slug", knownvalue.MapExact(map[string]knownvalue.Check{})),
 				statecheck.ExpectKnownValue("data.livechat_partner_campaigns.disabled_chatbot", tfjsonpath.New("campaigns"), knownvalue.ListSizeExact(0)),
 			}},
+		{path: "data-sources/livechat_partner_campaign_summary/data-source.tf",
+			// A campaign the example just created has no figures yet.
+			checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("summer_performance", knownvalue.StringExact("0 clicks, 0 trials, 0 paid, $0.00 earned")),
+				statecheck.ExpectKnownOutputValue("summer_earned_100", knownvalue.Bool(false)),
+			}},
 		{path: "resources/livechat_partner_campaign/resource.tf",
 			checks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("summer_links", knownvalue.NotNull())}},
 		{path: "resources/livechat_in_app_upgrade/resource.tf",

@@ -45,6 +45,8 @@ var guideFiles = map[string]string{
 	"examples/guides/webhooks/receiver/main.go":                    "TestReceiverAgainstTheSandbox (examples/guides/webhooks/receiver)",
 	"examples/guides/lifecycle/main.tf":                            "TestAccGuideLifecycle",
 	"examples/guides/migrating/import.tf":                          "TestAccGuideMigrating",
+	"examples/guides/migrating/query/main.tf":                      "TestAccGuideMigratingQuery",
+	"examples/guides/migrating/query/discover.tfquery.hcl":         "TestGuideMigratingQuery, TestAccGuideMigratingQuery",
 	"examples/guides/gitops/main.tf":                               "TestAccGuideConfigs, TestAccGuideGitOps_sandboxCheck",
 	"examples/guides/gitops/backend.tf":                            "TestAccGuideGitOps_sandboxCheck",
 	"examples/guides/gitops/ci/backend_override.tf":                "TestAccGuideGitOps_sandboxCheck",

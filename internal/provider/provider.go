@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -48,6 +49,7 @@ var (
 	_ provider.ProviderWithConfigValidators   = &livechatProvider{}
 	_ provider.ProviderWithEphemeralResources = &livechatProvider{}
 	_ provider.ProviderWithFunctions          = &livechatProvider{}
+	_ provider.ProviderWithListResources      = &livechatProvider{}
 )
 
 // New returns a provider factory for the given version. Every provider it
@@ -305,6 +307,7 @@ func (p *livechatProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 // exchangeConfiguredToken gives c an access token for the oauth block. The
@@ -615,6 +618,20 @@ func (p *livechatProvider) DataSources(context.Context) []func() datasource.Data
 		NewPartnerBalanceDataSource,
 		NewPartnerEarningsDataSource,
 		NewPartnerCampaignsDataSource,
+		NewPartnerCampaignSummaryDataSource,
+	}
+}
+
+// ListResources are what `terraform query` lists, one for each resource
+// (platform-api.md §4.10); the recurrent charges, which the platform cannot
+// list, are found through their payments.
+func (p *livechatProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewDirectChargeList,
+		NewInAppUpgradeList,
+		NewPartnerCampaignList,
+		NewPartnerSubscriptionList,
+		NewRecurrentChargeList,
 	}
 }
 

@@ -140,7 +140,10 @@ const recurrentChargeDescription = "A recurrent charge (subscription) of the Liv
 	"so the next plan proposes a new one.\n\n" +
 	"~> **Plans that end or start payments say so.** A plan that destroys or replaces an `active` or `past_due` " +
 	"charge warns that it ends a paying subscription (and fails with `deletion_protection = true`); a plan that " +
-	"activates a charge warns that the buyer starts paying, and how much."
+	"activates a charge warns that the buyer starts paying, and how much.\n\n" +
+	"The platform cannot list recurrent charges. The `livechat_recurrent_charge` list resource (`terraform query`, " +
+	"Terraform 1.14 and later) finds those it has billed, through their payments: the direct charges that name them " +
+	"as `recurrent_charge_id`. Import any other by its ID."
 
 // deletionProtectionAttribute is the Terraform-only guard of a paying
 // subscription (see guardRecurrentChargeEnd).

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,9 +12,9 @@ import (
 )
 
 // Solution partners' client organizations, licenses and subscriptions
-// (platform-api.md §2.3). The card token of a subscription is checked for presence
-// and then dropped: the sandbox stores only that a card was added, so the
-// token never reaches the data file or the state dump.
+// (platform-api.md §2.3, §2.4). The card token of a subscription is checked
+// for presence and then dropped: the sandbox stores only that a card was
+// added, so the token never reaches the data file or the state dump.
 
 const (
 	licenseTrialMin     = 14
@@ -85,6 +86,7 @@ func (s *Server) subscriptionsRoutes() {
 	const base = "/v2/partners/solutions"
 	s.mux.HandleFunc("POST "+base+"/organizations", s.requirePartner(s.createOrganization))
 	s.mux.HandleFunc("POST "+base+"/organizations/{org}/licenses", s.requirePartner(s.createLicense))
+	s.mux.HandleFunc("GET "+base+"/licenses", s.requirePartner(s.listLicenses))
 	s.mux.HandleFunc("GET "+base+"/licenses/{product}/{license}", s.requirePartner(s.getLicense))
 	s.mux.HandleFunc("POST "+base+"/licenses/{product}/{license}/subscription", s.requirePartner(s.createSubscription))
 	s.mux.HandleFunc("PUT "+base+"/licenses/{product}/{license}/subscription", s.requirePartner(s.updateSubscription))
@@ -306,6 +308,62 @@ func (s *Server) getLicense(w http.ResponseWriter, r *http.Request) {
 		"status":                     status,
 		"invited_agents":             []any{},
 	})
+}
+
+// licenseListDateLayout is the documented format of the license list's
+// date_from and date_to (platform-api.md §2.4).
+const licenseListDateLayout = "2006-01-02T15:04:05Z"
+
+// creationWindow reads the optional date_from and date_to of a license
+// list; both bounds are inclusive.
+func creationWindow(q url.Values) (from, to time.Time, problem string) {
+	for _, bound := range []struct {
+		name string
+		dst  *time.Time
+	}{{"date_from", &from}, {"date_to", &to}} {
+		raw := q.Get(bound.name)
+		if raw == "" {
+			continue
+		}
+		t, err := time.Parse(licenseListDateLayout, raw)
+		if err != nil {
+			return from, to, fmt.Sprintf("%s must be a date such as 2023-02-14T00:00:00Z, got %q", bound.name, raw)
+		}
+		*bound.dst = t
+	}
+	return from, to, ""
+}
+
+// listLicenses answers every license of every product, oldest first, as
+// the list item of platform-api.md §2.4: no plan, cycle or seats.
+func (s *Server) listLicenses(w http.ResponseWriter, r *http.Request) {
+	from, to, problem := creationWindow(r.URL.Query())
+	if problem != "" {
+		writeError(w, famPartners, http.StatusBadRequest, "Bad Request", problem)
+		return
+	}
+	out := []map[string]any{}
+	s.view(func() {
+		now := s.now()
+		for l := range s.st.licenses.oldestFirst {
+			if (!from.IsZero() && l.CreatedAt.Before(from)) || (!to.IsZero() && l.CreatedAt.After(to)) {
+				continue
+			}
+			out = append(out, map[string]any{
+				"license":            l.License,
+				"product":            l.Product,
+				"client_name":        l.ClientName,
+				"client_email":       l.ClientEmail,
+				"creation_timestamp": partnerTime(l.CreatedAt),
+				"end_timestamp":      partnerTime(l.EndAt),
+				"cc_added":           l.CCAdded,
+				"paid":               l.Paid,
+				"payment_origin":     l.PaymentOrigin,
+				"status":             l.statusAt(now),
+			})
+		}
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"result": out})
 }
 
 // subscriptionRequest is the create and update body. Token is read only to

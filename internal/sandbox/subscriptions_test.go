@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -228,4 +229,52 @@ func TestLicenseTrialExpires(t *testing.T) {
 	if l, _ := s.ClientLicenseState("chatbot", lic); l.Status != "expired" {
 		t.Fatalf("status after the trial %s, want expired", l.Status)
 	}
+}
+
+// The license list of platform-api.md §2.4: every product's licenses with
+// the documented item fields and each one's status now, no subscription
+// settings; date_from and date_to bound the creation time.
+func TestLicenseList(t *testing.T) {
+	now := time.Date(2023, 2, 14, 12, 39, 40, 0, time.UTC)
+	s, ts := partnerSandbox(t, Options{Now: func() time.Time { return now }})
+	first, err := s.NewClientLicense("livechat", "Acme", "Joe Doe", "joe@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.AddDate(0, 0, 3)
+	second, _ := s.NewClientLicense("chatbot", "Bots Inc", "John Doe", "john@example.com")
+	if err := s.OpenClientSubscription("chatbot", second, "team", "annual", 3); err != nil {
+		t.Fatal(err)
+	}
+	r := partnerCall(t, ts, "GET", solutionsPath+"/licenses", nil)
+	if r.status != 200 {
+		t.Fatalf("list: %d %s", r.status, r.body)
+	}
+	var list struct {
+		Result []map[string]any `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Result) != 2 {
+		t.Fatalf("list %s (%v)", r.body, err)
+	}
+	const fields = "cc_added,client_email,client_name,creation_timestamp,end_timestamp,license,paid,payment_origin,product,status"
+	for i, want := range []struct{ license, product, status, created string }{
+		{first, "livechat", "trial", "2023-02-14 12:39:40"},
+		{second, "chatbot", "paid", "2023-02-17 12:39:40"},
+	} {
+		item := list.Result[i]
+		if keysOf(item) != fields || item["license"] != want.license || item["product"] != want.product ||
+			item["status"] != want.status || item["creation_timestamp"] != want.created {
+			t.Errorf("item %d: %v, want license %s of %s, %s, created %s, with exactly %s", i, item, want.license, want.product, want.status, want.created, fields)
+		}
+	}
+	r = partnerCall(t, ts, "GET", solutionsPath+"/licenses?date_from=2023-02-15T00:00:00Z", nil)
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Result) != 1 || list.Result[0]["license"] != second {
+		t.Fatalf("date_from: %s", r.body)
+	}
+	r = partnerCall(t, ts, "GET", solutionsPath+"/licenses?date_to=2023-02-14T12:39:40Z", nil)
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Result) != 1 || list.Result[0]["license"] != first {
+		t.Fatalf("date_to (inclusive): %s", r.body)
+	}
+	expectPartnerError(t, partnerCall(t, ts, "GET", solutionsPath+"/licenses?date_from=2023-02-15", nil), 400,
+		`date_from must be a date such as 2023-02-14T00:00:00Z, got "2023-02-15"`)
 }

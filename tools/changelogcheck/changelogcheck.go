@@ -20,7 +20,7 @@ var Kinds = []string{"BREAKING", "NOTES", "FEATURES", "ENHANCEMENTS", "BUG FIXES
 
 var (
 	// subject is how an entry's body starts: the object it is about.
-	subject = regexp.MustCompile(`^(provider|resource/livechat_[a-z0-9_]+|data-source/livechat_[a-z0-9_]+|ephemeral/livechat_[a-z0-9_]+|function/[a-z0-9_]+): \S`)
+	subject = regexp.MustCompile(`^(provider|resource/livechat_[a-z0-9_]+|data-source/livechat_[a-z0-9_]+|ephemeral/livechat_[a-z0-9_]+|list-resource/livechat_[a-z0-9_]+|function/[a-z0-9_]+): \S`)
 	// versionHeading is changie's versionFormat: "## v0.1.0 (December 1, 2026)".
 	versionHeading = regexp.MustCompile(`^## v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)? \([A-Z][a-z]+ \d{1,2}, \d{4}\)$`)
 )
@@ -34,7 +34,7 @@ type Problem struct {
 
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.What) }
 
-const subjects = "provider:, resource/livechat_x:, data-source/livechat_x:, ephemeral/livechat_x: or function/x:"
+const subjects = "provider:, resource/livechat_x:, data-source/livechat_x:, ephemeral/livechat_x:, list-resource/livechat_x: or function/x:"
 
 func knownKind(k string) bool {
 	for _, known := range Kinds {

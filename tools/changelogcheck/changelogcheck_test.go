@@ -21,7 +21,7 @@ func TestRepository(t *testing.T) {
 
 const goodVersion = "## v0.1.0 (December 1, 2026)\n### FEATURES\n* resource/livechat_direct_charge: new resource\n" +
 	"* data-source/livechat_coupon: new data source\n### BUG FIXES\n* provider: fewer logs\n" +
-	"* ephemeral/livechat_access_token: x\n* function/checkout_url: y\n"
+	"* ephemeral/livechat_access_token: x\n* function/checkout_url: y\n* list-resource/livechat_direct_charge: z\n"
 
 func TestCheck_wellFormed(t *testing.T) {
 	tree := fstest.MapFS{
