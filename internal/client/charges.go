@@ -101,8 +101,24 @@ func chargeCall[T any](ctx context.Context, c *Client, method, kind, product, id
 	if err := c.do(ctx, request{api: APIBilling, method: method, path: p, retry: retrySafe, out: &out}); err != nil {
 		return nil, err
 	}
+	if got := answeredChargeID(&out); got != id {
+		return nil, fmt.Errorf("asked for %s charge %q, the platform answered about charge %q: the answer is not used", kind, id, got)
+	}
 	return &out, nil
 }
+
+// answeredChargeID is the id in a charge answer. A read, activation or
+// cancellation answered about another charge must not reach the state:
+// the resource would go on managing (and its identity would name) an
+// object nobody imported.
+func answeredChargeID(answer any) string {
+	if ch, ok := answer.(interface{ common() *ChargeCommon }); ok {
+		return ch.common().ID
+	}
+	return ""
+}
+
+func (c *ChargeCommon) common() *ChargeCommon { return c }
 
 // activateCharge activates a charge of kind. An activation that was
 // retried may have succeeded on an attempt whose answer was lost, and the

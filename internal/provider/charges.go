@@ -362,6 +362,9 @@ func modifyChargePlan(ctx context.Context, data *providerData, req resource.Modi
 	if resp.Diagnostics.HasError() || !p.activationDue(status, autoActivate) {
 		return
 	}
+	if refuseRealActivation(ctx, data, resp) {
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 	for _, attr := range p.activationMoves {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), timetypes.NewRFC3339Unknown())...)
@@ -392,6 +395,23 @@ func planTest(ctx context.Context, data *providerData, req resource.ModifyPlanRe
 	if req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("test"), types.BoolValue(data.testMode))...)
 	}
+}
+
+// refuseRealActivation fails the plan of an activation of a real charge
+// under test_mode (platform-api.md §4.9): the activation collects money,
+// whether the charge was imported, created before test_mode was turned on,
+// or created as a test charge by a platform that then made it a real one.
+func refuseRealActivation(ctx context.Context, data *providerData, resp *resource.ModifyPlanResponse) bool {
+	var test types.Bool
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("test"), &test)...)
+	if data == nil || !data.testMode || resp.Diagnostics.HasError() || test.IsUnknown() || test.ValueBool() {
+		return false
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("auto_activate"), "Activation of a real charge refused in test mode",
+		"The buyer has accepted this charge, which is a real charge (test = false on the platform), and activating it "+
+			"collects money, but the provider's test_mode is on (test_mode = true in the provider block, or "+EnvTestMode+
+			"). Set auto_activate = false to hold the activation, or turn test_mode off where real charges are meant.")
+	return true
 }
 
 // realChargeInTestMode explains the refusal of test = false.

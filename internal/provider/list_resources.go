@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"sort"
+	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -49,10 +53,14 @@ func streamList(ctx context.Context, req list.ListRequest, what string, walk lis
 		var sent int64
 		stopped := false
 		err := walk(ctx, func(obj listedObject) bool {
+			if obj.leftOut == nil {
+				obj.leftOut = unimportableIdentity(what, obj.identity)
+			}
 			if obj.leftOut != nil {
 				stopped = !push(list.ListResult{Diagnostics: diag.Diagnostics{obj.leftOut}})
 				return !stopped
 			}
+			obj.displayName = printable(obj.displayName)
 			sent++
 			stopped = !push(listResultFor(ctx, req, obj))
 			return !stopped && (req.Limit <= 0 || sent < req.Limit)
@@ -93,4 +101,37 @@ func listConfig[T any](ctx context.Context, data *providerData, req list.ListReq
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 	}
 	return cfg, ok
+}
+
+// unimportableIdentity warns of a listed object whose identity the import
+// would refuse: a value the platform listed with '/', whitespace or a
+// control character, or none at all. As a result it would give a
+// generated import block that fails, or one whose value spills into
+// another segment and names another object.
+func unimportableIdentity(what string, identity map[string]string) diag.Diagnostic {
+	names := make([]string, 0, len(identity))
+	for name := range identity {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if problem := idSegmentProblem(identity[name]); problem != "" {
+			return diag.NewWarningDiagnostic("Listed object cannot be imported",
+				fmt.Sprintf("The platform listed one of the %s with a %s that is not one ID (%s), so it is left out of the "+
+					"list: an import of it would fail or name another object.", what, name, problem))
+		}
+	}
+	return nil
+}
+
+// printable replaces the control characters of a display name (the
+// platform's text, shown on the user's terminal) with U+FFFD, so that a
+// name cannot carry terminal escape sequences.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, s)
 }

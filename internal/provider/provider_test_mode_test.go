@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -254,6 +255,49 @@ func TestAccProviderTestMode_unknownAtPlanRefusedAtApply(t *testing.T) {
 	for _, route := range []string{"POST /v3/recurrent_charge/{product}", "POST /v3/direct_charge/{product}"} {
 		if n := sbx.RequestCount(route); n != 0 {
 			t.Fatalf("%d requests %s, want none", n, route)
+		}
+	}
+}
+
+// A real charge that reaches a test_mode workspace (created before
+// test_mode, imported, or made real by the platform) is kept, but once its
+// buyer accepts it the plan refuses the activation, which would collect
+// money; auto_activate = false holds it. A replacement of a real charge
+// under test_mode is a new charge, and so a test charge.
+func TestAccProviderTestMode_realChargeNotActivated(t *testing.T) {
+	sbx := newTestSandbox(t, sandbox.Options{})
+	on := testModeProvider(sbx, "test_mode = true")
+	var rcID, dcID string
+	accept := func() {
+		acceptCharge(t, sbx, &rcID)()
+		acceptCharge(t, sbx, &dcID)()
+	}
+	held := twoCharges("auto_activate = false")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testModeProvider(sbx, "") + twoCharges(""),
+				Check:  resource.ComposeTestCheckFunc(captureID(rcAddr, &rcID), captureID(dcAddr, &dcID)),
+			},
+			{
+				PreConfig:   accept,
+				Config:      on + twoCharges(""),
+				ExpectError: errorWords("Activation of a real charge refused in test mode", "auto_activate = false"),
+			},
+			{Config: on + held, Check: chargesAreTest(t, sbx, false)},
+			{
+				Config: on + strings.ReplaceAll(held, "10 extra seats", "11 extra seats"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(dcAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectKnownValue(dcAddr, tfjsonpath.New("test"), knownvalue.Bool(true)),
+				}},
+			},
+		},
+	})
+	for _, route := range []string{"PUT /v3/recurrent_charge/{product}/{id}/activate", "PUT /v3/direct_charge/{product}/{id}/activate"} {
+		if got := sbx.RequestCount(route); got != 0 {
+			t.Fatalf("%d activations sent (%s), want 0", got, route)
 		}
 	}
 }

@@ -27,6 +27,8 @@ func idSegmentProblem(s string) string {
 		return fmt.Sprintf("%q is not an ID", s)
 	case strings.IndexFunc(s, unicode.IsSpace) >= 0:
 		return fmt.Sprintf("%q contains whitespace", s)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return fmt.Sprintf("%q contains a control character", s)
 	case strings.ContainsAny(s, "/?#"):
 		return fmt.Sprintf("%q contains '/', '?' or '#'", s)
 	}
