@@ -2,8 +2,8 @@
 # Generates and checks the registry documentation in docs/ without any network:
 # tfplugindocs would otherwise download Terraform and `terraform init` against
 # the registry, so the schema is exported here through dev_overrides, completed
-# with the list resource schemas (tools/listschemas) and handed to tfplugindocs
-# with --providers-schema.
+# with the list resource and resource identity schemas (tools/ownschemas) and
+# handed to tfplugindocs with --providers-schema.
 #
 # Usage (run through scripts/tf-env.sh, after `make build`):
 #   scripts/docs.sh schema     export the schema to build/docs/providers-schema.json
@@ -63,10 +63,11 @@ EOF
 		head -c 500 "$schema" >&2
 		exit 1
 	}
-	# Terraform dumps list resource schemas only from 1.14 on; the provider's
-	# own GetProviderSchema supplies them, for every CLI alike.
-	go run ./tools/listschemas -provider registry.terraform.io/hashicorp/livechat "$schema" || {
-		echo "docs.sh: adding the list resource schemas failed" >&2
+	# Terraform dumps list resource schemas only from 1.14 on and identity
+	# schemas from 1.12 on; the provider's own GetProviderSchema and
+	# GetResourceIdentitySchemas supply them, for every CLI alike.
+	go run ./tools/ownschemas -provider registry.terraform.io/hashicorp/livechat "$schema" || {
+		echo "docs.sh: adding the list resource and identity schemas failed" >&2
 		exit 1
 	}
 	echo "docs.sh: schema exported to ${schema#"$root"/}" >&2

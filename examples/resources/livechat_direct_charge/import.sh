@@ -3,11 +3,3 @@ terraform import livechat_direct_charge.seats 5d3c0a8e-7f1b-4e2a-9c6d-1b2a3c4d5e
 
 # A charge of a given product, as <product>/<id>:
 terraform import livechat_direct_charge.seats helpdesk/5d3c0a8e-7f1b-4e2a-9c6d-1b2a3c4d5e6f
-
-# With Terraform or OpenTofu 1.12 and later, an import block can name it by
-# its resource identity instead (without product, the provider's product):
-#
-#   import {
-#     to       = livechat_direct_charge.seats
-#     identity = { product = "helpdesk", id = "5d3c0a8e-7f1b-4e2a-9c6d-1b2a3c4d5e6f" }
-#   }

@@ -2,11 +2,3 @@
 # the webhook secret, so it is null in state after the import until you set
 # webhook_secret in the configuration (an in-place update, not a replacement).
 terraform import livechat_in_app_upgrade.extra_accounts sandbox-app/stsmuqjb
-
-# With Terraform or OpenTofu 1.12 and later, an import block can name it by
-# its resource identity instead:
-#
-#   import {
-#     to       = livechat_in_app_upgrade.extra_accounts
-#     identity = { app_id = "sandbox-app", id = "stsmuqjb" }
-#   }

@@ -3,11 +3,3 @@ terraform import livechat_recurrent_charge.pro 1c286f7a-aab8-4384-8e09-dc6749c55
 
 # A charge of a given product, as <product>/<id>:
 terraform import livechat_recurrent_charge.reports_yearly helpdesk/1c286f7a-aab8-4384-8e09-dc6749c550cd
-
-# With Terraform or OpenTofu 1.12 and later, an import block can name it by
-# its resource identity instead (without product, the provider's product):
-#
-#   import {
-#     to       = livechat_recurrent_charge.pro
-#     identity = { product = "livechat", id = "1c286f7a-aab8-4384-8e09-dc6749c550cd" }
-#   }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -35,10 +37,11 @@ func writeDump(t *testing.T, body string) string {
 // the rest of the file is kept.
 func TestAddListSchemas(t *testing.T) {
 	file := writeDump(t, dump)
-	names, err := addListSchemas(context.Background(), file, addr)
+	written, err := addOwnSchemas(context.Background(), file, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	names := written["list_resource_schemas"]
 	want := []string{"livechat_direct_charge", "livechat_in_app_upgrade", "livechat_partner_campaign",
 		"livechat_partner_subscription", "livechat_recurrent_charge"}
 	if !slices.Equal(names, want) {
@@ -78,14 +81,14 @@ func TestAddListSchemas(t *testing.T) {
 
 // A file without the provider, or not a schema dump at all, is an error
 // and is left as it was.
-func TestAddListSchemas_errors(t *testing.T) {
+func TestAddOwnSchemas_errors(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"format_version":"1.0","provider_schemas":{"registry.opentofu.org/hashicorp/livechat":{}}}`: "has no provider " + addr,
 		`{"resources":[]}`: "has no provider_schemas",
 		`not json`:         "invalid character",
 	} {
 		file := writeDump(t, body)
-		if _, err := addListSchemas(context.Background(), file, addr); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := addOwnSchemas(context.Background(), file, addr); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", body, err, want)
 		}
 		if raw, _ := os.ReadFile(file); string(raw) != body {
@@ -113,5 +116,75 @@ func TestTypeJSON(t *testing.T) {
 	}
 	if _, err := typeJSON(tftypes.Tuple{ElementTypes: []tftypes.Type{tftypes.String}}); err == nil {
 		t.Error("a tuple type has no form here and must be an error")
+	}
+}
+
+// tofuIdentityDump is dump as OpenTofu 1.12 writes it: with the identity
+// schemas of testdata/tofu-1.12-identity.json, its export of this provider.
+func tofuIdentityDump(t *testing.T) string {
+	t.Helper()
+	identities, err := os.ReadFile(filepath.Join("testdata", "tofu-1.12-identity.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(dump, "}}}") + `,"resource_identity_schemas":` + string(identities) + "}}}"
+}
+
+// Terraform 1.11 exports no identity schemas and OpenTofu 1.12 does; after
+// the tool both files are the same, byte for byte, so both CLIs give
+// tfplugindocs the same input and so the same docs.
+func TestAddOwnSchemas_sameForEveryCLI(t *testing.T) {
+	terraform, tofu := writeDump(t, dump), writeDump(t, tofuIdentityDump(t))
+	for _, file := range []string{terraform, tofu} {
+		if _, err := addOwnSchemas(context.Background(), file, addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _ := os.ReadFile(terraform)
+	b, _ := os.ReadFile(tofu)
+	if string(a) != string(b) {
+		t.Fatalf("the two CLIs' files differ:\n%s\n%s", a, b)
+	}
+}
+
+// The identity schemas written read as terraform-json's tfjson.IdentitySchema
+// (what tfplugindocs renders), with the types and import flags OpenTofu 1.12
+// exports for this provider, and a description on every attribute.
+func TestAddOwnSchemas_identity(t *testing.T) {
+	file := writeDump(t, dump)
+	written, err := addOwnSchemas(context.Background(), file, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(file)
+	var doc tfjson.ProviderSchemas
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Schemas[addr].ResourceIdentitySchemas
+	var want map[string]*tfjson.IdentitySchema
+	wantRaw, _ := os.ReadFile(filepath.Join("testdata", "tofu-1.12-identity.json"))
+	if err := json.Unmarshal(wantRaw, &want); err != nil {
+		t.Fatal(err)
+	}
+	if names := written["resource_identity_schemas"]; len(got) != len(want) || len(names) != len(want) {
+		t.Fatalf("identities %v (written %v), want those of %v", got, names, want)
+	}
+	for name, w := range want {
+		g := got[name]
+		if g == nil || g.Version != w.Version || len(g.Attributes) != len(w.Attributes) {
+			t.Errorf("%s: %+v, want %+v", name, g, w)
+			continue
+		}
+		for attr, wa := range w.Attributes {
+			ga := g.Attributes[attr]
+			if ga == nil || !ga.IdentityType.Equals(wa.IdentityType) || ga.RequiredForImport != wa.RequiredForImport ||
+				ga.OptionalForImport != wa.OptionalForImport || ga.Description == "" {
+				t.Errorf("%s.%s: %+v, want %+v", name, attr, ga, wa)
+			}
+		}
+	}
+	if p := got["livechat_direct_charge"].Attributes["product"]; p == nil || !p.OptionalForImport || p.RequiredForImport {
+		t.Errorf("a charge's product is optional for import: %+v", p)
 	}
 }
