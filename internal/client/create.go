@@ -393,18 +393,15 @@ func listedAtStart[T any](ctx context.Context, l *createLedger, family string, l
 	return items, s.err
 }
 
-// lookalikes are the objects of atStart that match, were created at or
-// after since (or do not tell when), are not made (the create's own
-// object) and that no create of this client owns.
-func lookalikes[T any](l *createLedger, family string, atStart []T, made *T, since time.Time,
+// lookalikes are the objects of atStart (listed within the lookalike
+// window) that match, are not made (the create's own object) and that no
+// create of this client owns.
+func lookalikes[T any](l *createLedger, family string, atStart []T, made *T,
 	match func(*T) bool, id func(*T) string, created func(*T) time.Time) []Lookalike {
 	var out []Lookalike
 	for _, o := range unclaimed(l, family, atStart, id) {
-		if !match(&o) || (made != nil && id(&o) == id(made)) {
-			continue
-		}
-		if at := created(&o); at.IsZero() || !at.Before(since) {
-			out = append(out, Lookalike{ID: id(&o), CreatedAt: at})
+		if match(&o) && (made == nil || id(&o) != id(made)) {
+			out = append(out, Lookalike{ID: id(&o), CreatedAt: created(&o)})
 		}
 	}
 	return out
