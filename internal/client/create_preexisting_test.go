@@ -485,3 +485,27 @@ func TestCreateCampaign_searchThatNeverEnds(t *testing.T) {
 		t.Errorf("%d creates sent without knowing what exists", n)
 	}
 }
+
+// A create that leaves the landing page and the trial to the platform takes
+// no campaign, even one whose answers show exactly those left out (an empty
+// landing page, no trial): what the platform would choose is unknown. The
+// rows of TestCreateCampaign_neverTakesACampaignThatDiffers cannot show
+// this, since the sandbox always answers a landing page and a trial.
+func TestCreateCampaign_argumentsLeftToThePlatformTakeNothing(t *testing.T) {
+	const name = "Defaults campaign"
+	h := &hostileCampaigns{
+		search: func(page int) []map[string]any {
+			if page > 1 {
+				return nil
+			}
+			return []map[string]any{{"id": 7, "name": name, "product": ProductLiveChat, "slug": "pp_defaults", "landing_page_url": ""}}
+		},
+		list: []map[string]any{{"active": true, "product": ProductLiveChat, "name": name, "slug": "pp_defaults", "trial_duration": 0}},
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	res, err := newTestClient(t, testConfig(srv.URL)).CreateCampaign(context.Background(), CampaignCreate{Product: ProductLiveChat, Name: name})
+	if res.Preexisting || !IsConflict(err) {
+		t.Fatalf("want the 409, nothing taken; got %+v, %v", res, err)
+	}
+}
