@@ -152,7 +152,8 @@ func (v noControlCharacters) ValidateString(ctx context.Context, req validator.S
 		return
 	}
 	for i, r := range []rune(req.ConfigValue.ValueString()) {
-		if unicode.IsControl(r) && !(v.lineBreaks && (r == '\t' || r == '\n' || r == '\r')) {
+		lineBreak := r == '\t' || r == '\n' || r == '\r'
+		if unicode.IsControl(r) && (!v.lineBreaks || !lineBreak) {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 				fmt.Sprintf("Attribute %s %s: it holds %U at character %d.", req.Path, v.Description(ctx), r, i+1))
 			return
