@@ -270,15 +270,49 @@ func (c *Client) campaignsMatching(ctx context.Context, in CampaignCreate, named
 	}
 	var out []CreatedCampaign
 	for _, r := range named {
-		item, ok := FindCampaignBySlug(list, r.Slug)
-		if !ok || r.Name != in.Name || item.Product != in.Product || r.LandingPageURL != in.Link ||
-			item.TrialDuration != in.TrialDuration || !sameDiscount(item.Discount, discount) {
+		item, ok := onlyListing(list, r.Slug)
+		if !ok || r.Name != in.Name || r.LandingPageURL != in.Link || !takeable(item, in, discount) {
 			continue
 		}
 		out = append(out, CreatedCampaign{Product: item.Product, Name: item.Name, Slug: item.Slug, URL: item.URL,
 			ShortURL: item.ShortURL, CreatedAt: item.CreatedAt, TrialDuration: item.TrialDuration, Discount: item.Discount})
 	}
 	return out, nil
+}
+
+// takeable reports whether the listed campaign is active and has every
+// argument of in: both answers must agree before a campaign is taken, so a
+// list that shows a disabled campaign, or another name under the slug,
+// leaves it alone.
+func takeable(item Campaign, in CampaignCreate, discount *string) bool {
+	return item.Active && item.Name == in.Name && item.Product == in.Product &&
+		item.TrialDuration == in.TrialDuration && sameDiscount(item.Discount, discount)
+}
+
+// onlyListing returns the listed campaign with slug when the list shows it
+// once (or repeats it alike); a slug listed with two descriptions, or an
+// empty one, names no campaign that can be told apart.
+func onlyListing(list []Campaign, slug string) (Campaign, bool) {
+	var found *Campaign
+	for i := range list {
+		if list[i].Slug != slug {
+			continue
+		}
+		if found != nil && !sameListing(*found, list[i]) {
+			return Campaign{}, false
+		}
+		found = &list[i]
+	}
+	if found == nil || slug == "" {
+		return Campaign{}, false
+	}
+	return *found, true
+}
+
+func sameListing(a, b Campaign) bool {
+	return a.Active == b.Active && a.Product == b.Product && a.Name == b.Name && a.URL == b.URL &&
+		a.ShortURL == b.ShortURL && a.CreatedAt.Equal(b.CreatedAt.Time) && a.TrialDuration == b.TrialDuration &&
+		sameDiscount(a.Discount, b.Discount)
 }
 
 // couponLabel is the label of coupon id as campaigns show it, nil for no
@@ -385,24 +419,47 @@ func (c *Client) SearchCampaigns(ctx context.Context, s CampaignSearch) ([]Campa
 	})
 }
 
+// campaignNamePages bounds the search for one name. Active names are
+// unique, so the search normally answers one campaign on one page; a server
+// that pages on and on with lookalikes must not keep a create walking.
+const campaignNamePages = 20
+
 // FindActiveCampaignsByName returns the active campaigns of product named
-// exactly name (normally one).
+// exactly name (normally one), each slug once. It reads at most
+// campaignNamePages pages and keeps only the exact matches of each.
 func (c *Client) FindActiveCampaignsByName(ctx context.Context, product, name string) ([]CampaignSearchResult, error) {
-	res, err := c.SearchCampaigns(ctx, CampaignSearch{
+	s := CampaignSearch{
 		State:   CampaignStateActive,
 		Product: product,
 		Filters: []CampaignFilter{{Field: "name", Value: name, Operator: "equals"}},
+	}
+	var out []CampaignSearchResult
+	seen := map[string]bool{}
+	pages, capped := 0, false
+	fetch := func(ctx context.Context, page int) ([]CampaignSearchResult, error) {
+		items, _, err := c.SearchCampaignsPage(ctx, s, page)
+		return items, err
+	}
+	err := eachPage(ctx, CampaignSearchPageSize, fetch, func(items []CampaignSearchResult) bool {
+		pages++
+		for _, r := range items {
+			// The filter is the platform's; keep only exact matches in
+			// case it matches loosely, and a campaign listed twice once.
+			if r.Name == name && (product == "" || r.Product == product) && !seen[r.Slug] {
+				seen[r.Slug] = true
+				out = append(out, r)
+			}
+		}
+		capped = pages >= campaignNamePages && len(items) >= CampaignSearchPageSize
+		return capped
 	})
+	if err == nil && capped {
+		// What the unread pages hold is unknown: no caller may conclude
+		// that a campaign is absent, or that one is the only one.
+		err = fmt.Errorf("the search for campaigns named %q answered more than %d full pages: giving up", name, pages)
+	}
 	if err != nil {
 		return nil, err
-	}
-	// The filter is the platform's; keep only exact matches in case it
-	// matches loosely.
-	out := res[:0]
-	for _, r := range res {
-		if r.Name == name && (product == "" || r.Product == product) {
-			out = append(out, r)
-		}
 	}
 	return out, nil
 }

@@ -24,8 +24,12 @@ func CheckoutURL(chargeID, chargeType, icon, description string) (string, error)
 		return "", fmt.Errorf("charge_type must be %s or %s, got %q", ChargeTypeDirect, ChargeTypeRecurrent, chargeType)
 	}
 	if icon != "" {
-		if _, ok := ParseAbsoluteHTTPURL(icon); !ok {
+		u, ok := ParseAbsoluteHTTPURL(icon)
+		if !ok {
 			return "", fmt.Errorf("icon must be an absolute http(s) URL, got %q", icon)
+		}
+		if p := HostProblem(u); p != "" {
+			return "", fmt.Errorf("icon must be an absolute http(s) URL that can be reached: %s, got %q", p, icon)
 		}
 	}
 	var b strings.Builder

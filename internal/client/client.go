@@ -18,12 +18,15 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/net/idna"
 	"golang.org/x/time/rate"
 )
 
@@ -326,6 +329,9 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 	}
 	if PlainHTTPOffLoopback(u) {
 		return nil, fmt.Errorf("%q uses plain http, which is allowed only for a loopback address (127.0.0.1, ::1, localhost); use https", shown)
+	}
+	if p := PortProblem(u); p != "" {
+		return nil, fmt.Errorf("%q is not a usable endpoint: %s", shown, p)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("%q must not carry a query or fragment", shown)
@@ -797,6 +803,43 @@ func ParseAbsoluteHTTPURL(raw string) (*url.URL, bool) {
 		return nil, false
 	}
 	return u, isAbsoluteHTTPURL(u)
+}
+
+// PortProblem says why the port of u cannot be dialled, or "" when u has
+// none or one from 1 to 65535: url.Parse accepts any digits, and a port out
+// of range would fail only when the request is sent.
+func PortProblem(u *url.URL) string {
+	p := u.Port()
+	if p == "" {
+		return ""
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("its port must be a number from 1 to 65535, not %s", p)
+	}
+	return ""
+}
+
+// HostProblem says why an absolute http(s) URL that the platform is given
+// (a return URL, a landing page, a webhook, an icon) names no host it can
+// be sure to reach as written, or "": a port out of range, or a host that
+// is not ASCII. The platform documents no handling of international domain
+// names, and an answer that repeats the host in its xn-- form would show as
+// a change in every plan.
+func HostProblem(u *url.URL) string {
+	if p := PortProblem(u); p != "" {
+		return p
+	}
+	host := u.Hostname()
+	for _, r := range host {
+		if r > unicode.MaxASCII {
+			msg := "its host must be ASCII: write an international domain name in its xn-- (punycode) form"
+			if ascii, err := idna.Lookup.ToASCII(host); err == nil {
+				msg += ", " + ascii
+			}
+			return msg
+		}
+	}
+	return ""
 }
 
 // isAbsoluteHTTPURL needs a host name, not only an authority: Go dials

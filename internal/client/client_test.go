@@ -56,6 +56,9 @@ func TestValidateEndpoint(t *testing.T) {
 		"https://billing.text.com?a": "query or fragment",
 		"https://billing.text.com#x": "query or fragment",
 		"https://bad host.com":       "not a valid URL",
+		"https://billing.text.com:0": "port must be a number from 1 to 65535",
+		"https://api.text.com:65536": "port must be a number from 1 to 65535",
+		"https://api.text.com:65535": "",
 	} {
 		u, err := ValidateEndpoint(raw)
 		switch {
@@ -381,5 +384,28 @@ func TestRateLimiterWaitPastDeadline(t *testing.T) {
 	}
 	if srv.count() != 1 {
 		t.Fatalf("server saw %d requests, want 1", srv.count())
+	}
+}
+
+// A URL the platform is given names a host it can reach as written: a port
+// from 1 to 65535 and an ASCII host, with the xn-- form of an international
+// one suggested.
+func TestHostProblem(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://example.com/done":           "",
+		"https://example.com:443/done":       "",
+		"https://xn--bcher-kva.example/done": "",
+		"https://[::1]:8080/hook":            "",
+		"https://example.com:0/done":         "its port must be a number from 1 to 65535, not 0",
+		"https://example.com:99999/done":     "its port must be a number from 1 to 65535, not 99999",
+		"https://bücher.example/done":        "its host must be ASCII: write an international domain name in its xn-- (punycode) form, xn--bcher-kva.example",
+	} {
+		u, ok := ParseAbsoluteHTTPURL(raw)
+		if !ok {
+			t.Fatalf("%s does not parse", raw)
+		}
+		if got := HostProblem(u); got != want {
+			t.Errorf("HostProblem(%s) = %q, want %q", raw, got, want)
+		}
 	}
 }

@@ -24,11 +24,12 @@ const (
 	// Created: the platform created the object and the client has it.
 	Created CreateOutcome = iota
 	// NotCreated: the platform provably did not act (the request was never
-	// sent, the connection was refused, it was answered 429, 503 with
+	// sent, the connection was refused, it was answered 429 or 503 with
 	// Retry-After, or refused with another 4xx).
 	NotCreated
 	// OutcomeUnknown: the platform may have created the object (a timeout,
-	// a 5xx, a connection lost after the request was written, or a 2xx
+	// a 5xx, a 429 without Retry-After, a connection lost after the request
+	// was written, or a 2xx
 	// answer that does not describe the object) and reconciliation could
 	// not find exactly one object that the request made.
 	OutcomeUnknown
@@ -144,9 +145,15 @@ func outcomeOf(err error) CreateOutcome {
 	if !ok {
 		return OutcomeUnknown
 	}
+	// A server that says when to come back paced the request before
+	// processing it; a 429 that does not may be a proxy's, answered after
+	// forwarding (platform-api.md §6.1). The rule is checkRetry's.
+	_, asksToWait := parseRetryAfter(apiErr.RetryAfter, time.Now())
 	switch {
-	case apiErr.Status == http.StatusServiceUnavailable && apiErr.RetryAfter != "":
+	case apiErr.Status == http.StatusServiceUnavailable && asksToWait:
 		return NotCreated
+	case apiErr.Status == http.StatusTooManyRequests && !asksToWait:
+		return OutcomeUnknown
 	case apiErr.Status >= 400 && apiErr.Status < 500:
 		return NotCreated
 	default:
@@ -386,18 +393,15 @@ func listedAtStart[T any](ctx context.Context, l *createLedger, family string, l
 	return items, s.err
 }
 
-// lookalikes are the objects of atStart that match, were created at or
-// after since (or do not tell when), are not made (the create's own
-// object) and that no create of this client owns.
-func lookalikes[T any](l *createLedger, family string, atStart []T, made *T, since time.Time,
+// lookalikes are the objects of atStart (listed within the lookalike
+// window) that match, are not made (the create's own object) and that no
+// create of this client owns.
+func lookalikes[T any](l *createLedger, family string, atStart []T, made *T,
 	match func(*T) bool, id func(*T) string, created func(*T) time.Time) []Lookalike {
 	var out []Lookalike
 	for _, o := range unclaimed(l, family, atStart, id) {
-		if !match(&o) || (made != nil && id(&o) == id(made)) {
-			continue
-		}
-		if at := created(&o); at.IsZero() || !at.Before(since) {
-			out = append(out, Lookalike{ID: id(&o), CreatedAt: at})
+		if match(&o) && (made == nil || id(&o) != id(made)) {
+			out = append(out, Lookalike{ID: id(&o), CreatedAt: created(&o)})
 		}
 	}
 	return out

@@ -286,10 +286,65 @@ func TestPendingDirectChargesSince_bounded(t *testing.T) {
 		writeJSONBody(w, http.StatusOK, map[string]any{"result": page})
 	})
 	c := newTestClient(t, testConfig(srv.URL))
-	found, err := c.pendingDirectChargesSince(context.Background(), ProductLiveChat, time.Now().Add(-time.Hour))
+	found, err := c.pendingDirectChargesWithin(context.Background(), ProductLiveChat, time.Hour)
 	if err == nil || len(found) != lookalikePages*DirectChargePageSize || srv.count() != lookalikePages {
 		t.Fatalf("got %d charges from %d pages, %v; want %d pages and an error", len(found), srv.count(), err, lookalikePages)
 	}
+}
+
+// A server that answers pages far larger than the documented 20 makes the
+// listing keep no more than lookalikeLimit charges and stop early.
+func TestPendingDirectChargesWithin_hugePages(t *testing.T) {
+	srv := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		page := make([]map[string]any, 5000)
+		for i := range page {
+			page[i] = map[string]any{"id": fmt.Sprintf("c%d-%d", n, i), "status": "pending",
+				"created_at": time.Now().UTC().Format(time.RFC3339)}
+		}
+		writeJSONBody(w, http.StatusOK, map[string]any{"result": page})
+	})
+	c := newTestClient(t, testConfig(srv.URL))
+	found, err := c.pendingDirectChargesWithin(context.Background(), ProductLiveChat, time.Hour)
+	if err == nil || len(found) != lookalikeLimit || srv.count() != 1 {
+		t.Fatalf("got %d charges from %d pages, %v; want %d from one page and an error", len(found), srv.count(), err, lookalikeLimit)
+	}
+}
+
+// The lookalike window ends at the server's clock when it runs behind this
+// machine's: an orphan the server stamped a moment ago, thirty hours behind
+// the local clock, is still named (on the local clock alone it would look
+// older than the window and be hidden).
+func TestLookalikes_windowOnTheServersClock(t *testing.T) {
+	behind := func() time.Time { return time.Now().Add(-30 * time.Hour) }
+	ctx := context.Background()
+	t.Run("direct charge", func(t *testing.T) {
+		cp := newCountedPosts(t, "/v3/direct_charge/", sandbox.Options{Now: behind})
+		orphan, err := cp.client(t).CreateDirectCharge(ctx, ProductLiveChat, seatsCharge())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := cp.client(t).CreateDirectCharge(ctx, ProductLiveChat, seatsCharge())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Lookalikes) != 1 || res.Lookalikes[0].ID != orphan.Object.ID {
+			t.Fatalf("lookalikes %+v (%v), want %s", res.Lookalikes, res.LookalikesUnchecked, orphan.Object.ID)
+		}
+	})
+	t.Run("in-app upgrade", func(t *testing.T) {
+		cp := newCountedPosts(t, "/v2/applications/", sandbox.Options{Now: behind})
+		orphan, _, err := cp.client(t).CreateInAppUpgrade(ctx, sandbox.SandboxAppID, upgCreateBody())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _, err := cp.client(t).CreateInAppUpgrade(ctx, sandbox.SandboxAppID, upgCreateBody())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Lookalikes) != 1 || res.Lookalikes[0].ID != orphan.Object.ID {
+			t.Fatalf("lookalikes %+v (%v), want %s", res.Lookalikes, res.LookalikesUnchecked, orphan.Object.ID)
+		}
+	})
 }
 
 // An upgrade with the arguments of a create, made by an earlier run, is
@@ -312,5 +367,145 @@ func TestCreateInAppUpgrade_namesLookalikes(t *testing.T) {
 	}
 	if len(res.Lookalikes) != 1 || res.Lookalikes[0].ID != orphan.Object.ID || res.Object.ID == orphan.Object.ID {
 		t.Fatalf("lookalikes %+v of new upgrade %s, want only %s", res.Lookalikes, res.Object.ID, orphan.Object.ID)
+	}
+}
+
+// hostileCampaigns is a Partner Program that answers the search and the
+// list as its fields say and refuses every create with 409.
+type hostileCampaigns struct {
+	search   func(page int) []map[string]any
+	list     []map[string]any
+	searches atomic.Int64
+	posts    atomic.Int64
+}
+
+func (h *hostileCampaigns) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == campaignsPath+"/search":
+		h.searches.Add(1)
+		page := 1
+		_, _ = fmt.Sscan(r.URL.Query().Get("page"), &page)
+		writeJSONBody(w, http.StatusOK, map[string]any{"results": h.search(page), "limit": CampaignSearchPageSize})
+	case r.Method == http.MethodGet && r.URL.Path == campaignsPath:
+		writeJSONBody(w, http.StatusOK, map[string]any{"result": h.list})
+	case r.Method == http.MethodPost && r.URL.Path == campaignsPath:
+		h.posts.Add(1)
+		writeJSONBody(w, http.StatusConflict, map[string]any{"error": "campaign name already taken"})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// A campaign is taken only when the search and the list agree on it. A
+// server whose answers disagree, differ from the configured name in case,
+// trailing space or Unicode normalization, or show a slug twice with two
+// descriptions makes the create end in the 409 that names it, never in a
+// takeover; one that repeats the campaign alike is still taken, once.
+func TestCreateCampaign_takeoverDistrustsTheServer(t *testing.T) {
+	const name = "Café referral" // NFC
+	in := CampaignCreate{Product: ProductLiveChat, Name: name, TrialDuration: 21, Link: "https://www.livechat.com/pricing/"}
+	found := func(name, slug string) map[string]any {
+		return map[string]any{"id": 7, "name": name, "product": ProductLiveChat, "slug": slug, "landing_page_url": in.Link}
+	}
+	listed := func(name, slug string, active bool, trial int) map[string]any {
+		return map[string]any{"active": active, "product": ProductLiveChat, "name": name, "slug": slug,
+			"url": "https://www.livechat.com/pricing/?a=1&utm_campaign=" + slug, "trial_duration": trial, "discount": nil}
+	}
+	onePage := func(items ...map[string]any) func(int) []map[string]any {
+		return func(page int) []map[string]any {
+			if page == 1 {
+				return items
+			}
+			return nil
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		search func(int) []map[string]any
+		list   []map[string]any
+		taken  bool
+	}{
+		{"the search and the list agree", onePage(found(name, "pp_cafe")), []map[string]any{listed(name, "pp_cafe", true, 21)}, true},
+		{"the search repeats it", onePage(found(name, "pp_cafe"), found(name, "pp_cafe")),
+			[]map[string]any{listed(name, "pp_cafe", true, 21), listed(name, "pp_cafe", true, 21)}, true},
+		{"the active list shows it disabled", onePage(found(name, "pp_cafe")), []map[string]any{listed(name, "pp_cafe", false, 21)}, false},
+		{"the list names the slug otherwise", onePage(found(name, "pp_cafe")),
+			[]map[string]any{listed("Other campaign", "pp_cafe", true, 21)}, false},
+		{"the slug is listed twice, differently", onePage(found(name, "pp_cafe")),
+			[]map[string]any{listed(name, "pp_cafe", true, 30), listed(name, "pp_cafe", true, 21)}, false},
+		{"the name differs in case", onePage(found("café referral", "pp_cafe")),
+			[]map[string]any{listed("café referral", "pp_cafe", true, 21)}, false},
+		{"the name has a trailing space", onePage(found(name+" ", "pp_cafe")),
+			[]map[string]any{listed(name+" ", "pp_cafe", true, 21)}, false},
+		{"the name is decomposed (NFD)", onePage(found("Cafe\u0301 referral", "pp_cafe")),
+			[]map[string]any{listed("Cafe\u0301 referral", "pp_cafe", true, 21)}, false},
+		{"the slug is empty", onePage(found(name, "")), []map[string]any{listed(name, "", true, 21)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &hostileCampaigns{search: tc.search, list: tc.list}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			res, err := newTestClient(t, testConfig(srv.URL)).CreateCampaign(context.Background(), in)
+			if tc.taken {
+				if err != nil || !res.Preexisting || res.Object.Slug != "pp_cafe" || h.posts.Load() != 0 {
+					t.Fatalf("want pp_cafe taken without a create, got %+v, %v (%d creates)", res, err, h.posts.Load())
+				}
+				return
+			}
+			if res.Preexisting || !IsConflict(err) || h.posts.Load() != 1 {
+				t.Fatalf("want the create refused with 409 and nothing taken, got %+v, %v (%d creates)", res, err, h.posts.Load())
+			}
+		})
+	}
+}
+
+// A search that pages on with lookalikes forever (a different page each
+// time) is given up after campaignNamePages pages: nothing is taken and
+// nothing is sent.
+func TestCreateCampaign_searchThatNeverEnds(t *testing.T) {
+	h := &hostileCampaigns{search: func(page int) []map[string]any {
+		out := make([]map[string]any, CampaignSearchPageSize)
+		for i := range out {
+			out[i] = map[string]any{"id": page*100 + i, "name": fmt.Sprintf("Café referral %d-%d", page, i),
+				"product": ProductLiveChat, "slug": fmt.Sprintf("pp_%d_%d", page, i)}
+		}
+		return out
+	}}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	in := CampaignCreate{Product: ProductLiveChat, Name: "Café referral", TrialDuration: 21, Link: "https://www.livechat.com/pricing/"}
+	res, err := newTestClient(t, testConfig(srv.URL)).CreateCampaign(context.Background(), in)
+	if err == nil || res.Preexisting || !isNotCreated(err) {
+		t.Fatalf("want a create that was not sent, got %+v, %v", res, err)
+	}
+	if n := h.searches.Load(); n > campaignNamePages {
+		t.Errorf("%d search pages read, want at most %d", n, campaignNamePages)
+	}
+	if n := h.posts.Load(); n != 0 {
+		t.Errorf("%d creates sent without knowing what exists", n)
+	}
+}
+
+// A create that leaves the landing page and the trial to the platform takes
+// no campaign, even one whose answers show exactly those left out (an empty
+// landing page, no trial): what the platform would choose is unknown. The
+// rows of TestCreateCampaign_neverTakesACampaignThatDiffers cannot show
+// this, since the sandbox always answers a landing page and a trial.
+func TestCreateCampaign_argumentsLeftToThePlatformTakeNothing(t *testing.T) {
+	const name = "Defaults campaign"
+	h := &hostileCampaigns{
+		search: func(page int) []map[string]any {
+			if page > 1 {
+				return nil
+			}
+			return []map[string]any{{"id": 7, "name": name, "product": ProductLiveChat, "slug": "pp_defaults", "landing_page_url": ""}}
+		},
+		list: []map[string]any{{"active": true, "product": ProductLiveChat, "name": name, "slug": "pp_defaults", "trial_duration": 0}},
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	res, err := newTestClient(t, testConfig(srv.URL)).CreateCampaign(context.Background(), CampaignCreate{Product: ProductLiveChat, Name: name})
+	if res.Preexisting || !IsConflict(err) {
+		t.Fatalf("want the 409, nothing taken; got %+v, %v", res, err)
 	}
 }

@@ -27,6 +27,8 @@ type createFault string
 const (
 	faultNone          createFault = ""
 	fault429           createFault = "429 before processing"
+	fault429Bare       createFault = "429 without Retry-After before processing"
+	fault429Committed  createFault = "429 without Retry-After after the sandbox committed"
 	fault503RetryAfter createFault = "503 with Retry-After once, then through"
 	fault400           createFault = "400 before processing"
 	fault502Committed  createFault = "502 after the sandbox committed"
@@ -69,6 +71,12 @@ func (f *faultyCreates) serve(t *testing.T, w http.ResponseWriter, r *http.Reque
 	switch fault {
 	case fault429:
 		w.Header().Set("Retry-After", "0")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	case fault429Bare:
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	case fault429Committed:
+		// A proxy that forwarded the request, then rate limited the answer.
+		commit()
 		http.Error(w, "slow down", http.StatusTooManyRequests)
 	case fault503RetryAfter:
 		if n == 1 {
@@ -248,6 +256,9 @@ func TestCreate_outcomes(t *testing.T) {
 		{faultNone, want{stored: 1, posts: 1}},
 		// A 429 asks to wait: the first POST and five times max_retries (2) more.
 		{fault429, want{stored: 0, posts: 11, fails: true, outcome: NotCreated}},
+		// Without Retry-After a 429 is never sent again, and reconciled.
+		{fault429Bare, want{stored: 0, posts: 1, fails: true, outcome: NotCreated}},
+		{fault429Committed, want{stored: 1, posts: 1, adopted: true}},
 		{fault503RetryAfter, want{stored: 1, posts: 2}},
 		{fault400, want{stored: 0, posts: 1, fails: true, outcome: NotCreated}},
 		{fault502Committed, want{stored: 1, posts: 1, adopted: true}},
@@ -268,12 +279,13 @@ func TestCreate_outcomes(t *testing.T) {
 				id, adopted, err := run()
 				w := tc.want
 				switch {
-				case fam.name == "partner subscription" && w.adopted && tc.fault != faultResetCommit && tc.fault != faultSlowCommit && tc.fault != fault502Committed:
+				case fam.name == "partner subscription" && w.adopted && tc.fault != faultResetCommit && tc.fault != faultSlowCommit && tc.fault != fault502Committed &&
+					tc.fault != fault429Committed:
 					// Any 201 is the platform's whole answer to this create: its body says nothing.
 					w.adopted = false
 				case !fam.reconcilable && w.adopted:
 					w = want{stored: 1, posts: 1, fails: true, outcome: OutcomeUnknown}
-				case !fam.reconcilable && tc.fault == fault502Nothing:
+				case !fam.reconcilable && (tc.fault == fault502Nothing || tc.fault == fault429Bare):
 					// Nothing can tell that the 502 made nothing.
 					w.outcome = OutcomeUnknown
 				}
@@ -581,7 +593,10 @@ func TestOutcomeOf(t *testing.T) {
 		{"never sent", &notSentError{errors.New("building")}, NotCreated},
 		{"rate limit wait", &rateLimitWaitError{err: errors.New("wait")}, NotCreated},
 		{"interrupted retry", fmt.Errorf("POST /x: %w", errInterruptedRetry), NotCreated},
-		{"429", &APIError{Status: 429}, NotCreated},
+		{"429 with Retry-After", &APIError{Status: 429, RetryAfter: "0"}, NotCreated},
+		{"429 without Retry-After", &APIError{Status: 429}, OutcomeUnknown},
+		{"429 with a Retry-After that is no delay", &APIError{Status: 429, RetryAfter: "soon"}, OutcomeUnknown},
+		{"503 with a Retry-After that is no delay", &APIError{Status: 503, RetryAfter: "soon"}, OutcomeUnknown},
 		{"503 with Retry-After", &APIError{Status: 503, RetryAfter: "1"}, NotCreated},
 		{"400", &APIError{Status: 400}, NotCreated},
 		{"409", &APIError{Status: 409}, NotCreated},

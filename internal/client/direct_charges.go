@@ -65,13 +65,12 @@ func (c *Client) CreateDirectCharge(ctx context.Context, product string, req Dir
 		}
 		return fresh, err
 	}
-	since := time.Now().Add(-LookalikeWindow)
 	atStart, startErr := listedAtStart(ctx, &c.creates, spec.family, func(ctx context.Context) ([]DirectCharge, error) {
-		return c.pendingDirectChargesSince(ctx, product, since)
+		return c.pendingDirectChargesWithin(ctx, product, LookalikeWindow)
 	})
 	res, err := create(ctx, c, spec)
 	if err == nil {
-		res.Lookalikes = lookalikes(&c.creates, spec.family, atStart, res.Object, since, matches,
+		res.Lookalikes = lookalikes(&c.creates, spec.family, atStart, res.Object, matches,
 			func(dc *DirectCharge) string { return dc.ID }, func(dc *DirectCharge) time.Time { return dc.CreatedAt })
 		res.LookalikesUnchecked = startErr
 	}
@@ -84,18 +83,31 @@ func (c *Client) CreateDirectCharge(ctx context.Context, product string, req Dir
 const LookalikeWindow = 24 * time.Hour
 
 // lookalikePages bounds the listing of lookalike direct charges, so a
-// seller with a great many pending charges does not wait for all of them.
-const lookalikePages = 50
+// seller with a great many pending charges does not wait for all of them;
+// lookalikeLimit bounds what it keeps, whatever the size of a page.
+const (
+	lookalikePages = 50
+	lookalikeLimit = lookalikePages * DirectChargePageSize
+)
 
-// pendingDirectChargesSince lists the pending direct charges created at or
-// after since (or whose age the listing does not tell), newest first, up
-// to lookalikePages pages; it returns what it saw with an error when the
-// bound stopped it.
-func (c *Client) pendingDirectChargesSince(ctx context.Context, product string, since time.Time) ([]DirectCharge, error) {
+// pendingDirectChargesWithin lists the pending direct charges created in
+// the last window (or whose age the listing does not tell), newest first,
+// up to lookalikePages pages and lookalikeLimit charges; it returns what it
+// saw with an error when a bound stopped it. The window ends at the earlier
+// of this machine's clock and the server's Date, as the snapshot's does: a
+// server whose clock runs behind stamps an orphan of an hour ago as older,
+// and a window on this machine's clock alone would hide it.
+func (c *Client) pendingDirectChargesWithin(ctx context.Context, product string, window time.Duration) ([]DirectCharge, error) {
 	var found []DirectCharge
+	var since time.Time
 	pages, capped := 0, false
 	fetch := func(ctx context.Context, page int) ([]DirectCharge, error) {
-		return c.ListDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: ChargePending})
+		var date time.Time
+		items, err := c.listDirectChargesPage(ctx, product, page, DirectChargeFilter{Status: ChargePending}, &date)
+		if err == nil && since.IsZero() {
+			since = earliestNow(date).Add(-window)
+		}
+		return items, err
 	}
 	err := eachPage(ctx, DirectChargePageSize, fetch, func(items []DirectCharge) bool {
 		pages++
@@ -105,13 +117,15 @@ func (c *Client) pendingDirectChargesSince(ctx context.Context, product string, 
 				older = true
 				continue
 			}
-			found = append(found, items[i])
+			if len(found) < lookalikeLimit {
+				found = append(found, items[i])
+			}
 		}
-		capped = !older && pages >= lookalikePages
+		capped = !older && (pages >= lookalikePages || len(found) >= lookalikeLimit)
 		return older || capped
 	})
 	if err == nil && capped {
-		err = fmt.Errorf("only the newest %d pending direct charges were looked at", pages*DirectChargePageSize)
+		err = fmt.Errorf("only the newest %d pending direct charges were looked at", len(found))
 	}
 	return found, err
 }

@@ -17,9 +17,10 @@ import (
 // checkRetry decides whether go-retryablehttp repeats a request. Reads and
 // state transitions are repeated on 429, 5xx and network errors. Creating
 // requests move money or make unique objects, so they are repeated only when
-// the server provably did not act: the connection was refused, it answered
-// 429 (a rate limit refuses a request before it is processed), or 503 with
-// Retry-After, which the platform sends before processing (platform-api.md §6.1).
+// the server provably did not act: the connection was refused, or it
+// answered 429 or 503 with Retry-After, a server pacing its clients before
+// processing (platform-api.md §6.1). A 429 without Retry-After does not say
+// who refused or when: a proxy may answer it after forwarding the request.
 //
 // A retry never outlives the call: when the context is done, or when the
 // server asks to wait past the request timeout, the last answer is returned
@@ -120,16 +121,8 @@ func shouldRetry(class retryClass, resp *http.Response, err error) bool {
 	}
 	status := resp.StatusCode
 	if class == retryIfNotActed {
-		switch status {
-		case http.StatusTooManyRequests:
-			// Counted as not created with or without Retry-After (§6.1),
-			// so it is as safe to send again.
-			return true
-		case http.StatusServiceUnavailable:
-			_, ok := retryAfter(resp, time.Now())
-			return ok
-		}
-		return false
+		_, asked := retryAfter(resp, time.Now())
+		return asked && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable)
 	}
 	if status == http.StatusTooManyRequests {
 		return true
@@ -165,11 +158,14 @@ func isConnectionRefused(err error) bool {
 	return errors.As(err, &dnsErr)
 }
 
-// backoff waits as long as Retry-After asks when the server says so, and
-// otherwise grows exponentially from min with full jitter, capped at max.
+// backoff waits as long as Retry-After asks when the server says so, but
+// never less than min, and otherwise grows exponentially from min with full
+// jitter, capped at max. The floor keeps a server that answers
+// "Retry-After: 0" to every request from being sent the whole retry budget
+// in a burst.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if d, ok := retryAfter(resp, time.Now()); ok {
-		return d
+		return max(d, minWait)
 	}
 	ceiling := minWait << min(attempt, 20)
 	if ceiling <= 0 || ceiling > maxWait {
@@ -191,7 +187,12 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
 		return 0, false
 	}
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	return parseRetryAfter(resp.Header.Get("Retry-After"), now)
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
+func parseRetryAfter(raw string, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(raw)
 	if v == "" {
 		return 0, false
 	}

@@ -305,6 +305,12 @@ func TestCreatingPOST_notRetriedWhenTheServerMayHaveActed(t *testing.T) {
 		{"500", func(*testing.T) func(http.ResponseWriter) { return status(500) }},
 		{"502", func(*testing.T) func(http.ResponseWriter) { return status(502) }},
 		{"503 without Retry-After", func(*testing.T) func(http.ResponseWriter) { return status(503) }},
+		// A 429 that does not say when to come back may come from a proxy
+		// that forwarded the request first: a retry could charge twice.
+		{"429 without Retry-After", func(*testing.T) func(http.ResponseWriter) { return status(429) }},
+		{"429 with a Retry-After that is no delay", func(*testing.T) func(http.ResponseWriter) {
+			return func(w http.ResponseWriter) { w.Header().Set("Retry-After", "soon"); status(429)(w) }
+		}},
 		{"504 with Retry-After", func(*testing.T) func(http.ResponseWriter) {
 			return func(w http.ResponseWriter) { w.Header().Set("Retry-After", "0"); status(504)(w) }
 		}},
@@ -370,23 +376,12 @@ func TestCreatingPOST_retriedWhenTheServerProvablyDidNotAct(t *testing.T) {
 			t.Errorf("logged %d retries, want 2", n)
 		}
 	})
-	for _, tc := range []struct {
-		code       int
-		retryAfter string
-	}{{429, "0"}, {503, "0"}, {429, ""}} {
-		name := fmt.Sprintf("%d with Retry-After", tc.code)
-		if tc.retryAfter == "" {
-			// A rate limit refuses before processing whether or not it
-			// says when to come back.
-			name = fmt.Sprintf("%d without Retry-After", tc.code)
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, code := range []int{429, 503} {
+		t.Run(fmt.Sprintf("%d with Retry-After", code), func(t *testing.T) {
 			t.Parallel()
 			srv := failThenOK(t, 1, func(w http.ResponseWriter) {
-				if tc.retryAfter != "" {
-					w.Header().Set("Retry-After", tc.retryAfter)
-				}
-				status(tc.code)(w)
+				w.Header().Set("Retry-After", "0")
+				status(code)(w)
 			})
 			c := newTestClient(t, testConfig(srv.URL))
 			if err := createCharge(c); err != nil {
@@ -442,6 +437,39 @@ func TestBackoff(t *testing.T) {
 	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
 	if d := backoff(minWait, maxWait, 0, resp); d != 7*time.Second {
 		t.Errorf("Retry-After 7 gave %s", d)
+	}
+	// A server asking for no wait at all, or for a time already past,
+	// still gets the least wait between attempts.
+	for _, v := range []string{"0", "Mon, 02 Jan 2006 15:04:05 GMT"} {
+		resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+		if d := backoff(minWait, maxWait, 4, resp); d != minWait {
+			t.Errorf("Retry-After %q gave %s, want the floor %s", v, d, minWait)
+		}
+	}
+}
+
+// A server that answers "Retry-After: 0" to everything is not hammered:
+// the retries of one call are spaced by retry_wait_min, and their number
+// is the rate-limit budget, five times max_retries.
+func TestRetryAfterZeroForeverIsPaced(t *testing.T) {
+	t.Parallel()
+	srv := failThenOK(t, 1000, func(w http.ResponseWriter) {
+		w.Header().Set("Retry-After", "0")
+		status(429)(w)
+	})
+	cfg := testConfig(srv.URL)
+	cfg.MaxRetries = 2
+	cfg.RetryWaitMin = 20 * time.Millisecond
+	start := time.Now()
+	_, err := newTestClient(t, cfg).GetLedgerBalance(context.Background())
+	if err == nil {
+		t.Fatal("want the call to fail once the budget is spent")
+	}
+	if n := srv.count(); n != 1+2*rateLimitRetriesPerRetry {
+		t.Errorf("server saw %d requests, want %d", n, 1+2*rateLimitRetriesPerRetry)
+	}
+	if took, least := time.Since(start), 2*rateLimitRetriesPerRetry*cfg.RetryWaitMin; took < least {
+		t.Errorf("%d requests within %s: the retries were not spaced by %s", srv.count(), took, cfg.RetryWaitMin)
 	}
 }
 

@@ -99,9 +99,8 @@ func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppU
 	// create may show it.
 	c.secrets.Add(in.WebhookSecret)
 	family := "upgrade/" + appID
-	since := time.Now().Add(-LookalikeWindow)
 	atStart, startErr := listedAtStart(ctx, &c.creates, family, func(ctx context.Context) ([]InAppUpgrade, error) {
-		return c.ListInAppUpgrades(ctx, appID)
+		return c.upgradesWithin(ctx, appID, LookalikeWindow)
 	})
 	res, err := create(ctx, c, createSpec[InAppUpgrade]{
 		family: family,
@@ -128,7 +127,7 @@ func (c *Client) CreateInAppUpgrade(ctx context.Context, appID string, in InAppU
 		id: func(u *InAppUpgrade) string { return u.ID },
 	})
 	if err == nil {
-		res.Lookalikes = lookalikes(&c.creates, family, atStart, res.Object, since,
+		res.Lookalikes = lookalikes(&c.creates, family, atStart, res.Object,
 			func(u *InAppUpgrade) bool { return upgradeMatches(u, in) },
 			func(u *InAppUpgrade) string { return u.ID }, func(u *InAppUpgrade) time.Time { return u.CreatedAt })
 		res.LookalikesUnchecked = startErr
@@ -179,6 +178,12 @@ func (c *Client) GetInAppUpgrade(ctx context.Context, appID, id string) (*InAppU
 
 // ListInAppUpgrades returns every upgrade of app appID.
 func (c *Client) ListInAppUpgrades(ctx context.Context, appID string) ([]InAppUpgrade, error) {
+	return c.listInAppUpgrades(ctx, appID, nil)
+}
+
+// listInAppUpgrades lists the upgrades and, when date is set, reads the
+// server's Date of the answer.
+func (c *Client) listInAppUpgrades(ctx context.Context, appID string, date *time.Time) ([]InAppUpgrade, error) {
 	p, err := upgradesPath(appID)
 	if err != nil {
 		return nil, err
@@ -186,10 +191,30 @@ func (c *Client) ListInAppUpgrades(ctx context.Context, appID string) ([]InAppUp
 	var out struct {
 		Result []InAppUpgrade `json:"result"`
 	}
-	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "GET", path: p, out: &out}); err != nil {
+	if err := c.do(ctx, request{api: APIDeveloperConsole, method: "GET", path: p, out: &out, date: date}); err != nil {
 		return nil, err
 	}
 	return out.Result, nil
+}
+
+// upgradesWithin lists the upgrades of app appID created in the last
+// window (or whose age the list does not tell), the window ending at the
+// earlier of this machine's clock and the server's Date (see
+// pendingDirectChargesWithin).
+func (c *Client) upgradesWithin(ctx context.Context, appID string, window time.Duration) ([]InAppUpgrade, error) {
+	var date time.Time
+	list, err := c.listInAppUpgrades(ctx, appID, &date)
+	if err != nil {
+		return nil, err
+	}
+	since := earliestNow(date).Add(-window)
+	var out []InAppUpgrade
+	for _, u := range list {
+		if u.CreatedAt.IsZero() || !u.CreatedAt.Before(since) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // UpdateInAppUpgrade changes the set fields of an upgrade. A new price

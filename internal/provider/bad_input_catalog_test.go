@@ -164,7 +164,7 @@ func refusedProviderRows() []catalogRow {
 		{name: "provider/request_timeout not a duration", provider: `request_timeout = "soon"`, hcl: balance,
 			attr: "Invalid Time Duration String Value", allowed: "not a valid Go Time Duration"},
 		{name: "provider/requests_per_second below 0", provider: `requests_per_second = -0.5`, hcl: balance,
-			attr: "Attribute requests_per_second", allowed: "value must be at least 0.000000, got: -0.500000"},
+			attr: "Attribute requests_per_second", allowed: "must be a number from 0 to 1000000 (0 means no limit), got -0.5"},
 		{name: "provider/endpoint malformed", endpoints: map[string]string{"billing": "not a url"}, hcl: balance,
 			attr: "endpoints.billing", allowed: "must be an absolute http(s) URL such as https://billing.text.com"},
 		{name: "provider/endpoint empty", endpoints: map[string]string{"accounts": ""}, hcl: balance,
@@ -351,6 +351,64 @@ func refusedPartnerRows() []catalogRow {
 	}
 }
 
+// refusedEdgeRows are bad input a hostile review found reaching the
+// platform or refused without saying why: control characters in names,
+// ports out of range, hosts that are empty or not ASCII, and numbers beyond
+// 64 bits.
+func refusedEdgeRows() []catalogRow {
+	control := "must not contain control characters (such as NUL, tab or a line break)"
+	port := "its port must be a number from 1 to 65535"
+	ascii := "its host must be ASCII: write an international domain name in its xn-- (punycode) form"
+	return []catalogRow{
+		{name: "recurrent/name with a NUL byte", hcl: recurrentCharge(map[string]any{"name": hclValue(`"Catalog\u0000Pro"`)}),
+			attr: "Attribute name", allowed: control},
+		{name: "direct/name with a line break", hcl: directCharge(map[string]any{"name": "Catalog\nseats"}),
+			attr: "Attribute name", allowed: control},
+		{name: "campaign/name with a line break inside", hcl: partnerCampaign(map[string]any{"name": "Catalog\ncampaign"}),
+			attr: "Attribute name", allowed: control},
+		{name: "upgrade/name with an escape character", hcl: inAppUpgrade(map[string]any{"name": hclValue(`"Extra\u001bAccounts"`)}),
+			attr: "Attribute name", allowed: control},
+		{name: "upgrade/description with a NUL byte", hcl: inAppUpgrade(map[string]any{"description": hclValue(`"Adds\u0000five"`)}),
+			attr: "Attribute description", allowed: "must not contain control characters other than tab and line breaks (such as NUL or escape)"},
+		{name: "recurrent/return_url port out of range", hcl: recurrentCharge(map[string]any{"return_url": "https://example.com:99999/done"}),
+			attr: "return_url", allowed: port},
+		{name: "direct/return_url port 0", hcl: directCharge(map[string]any{"return_url": "https://example.com:0/done"}),
+			attr: "return_url", allowed: port},
+		{name: "direct/return_url with an IDN host", hcl: directCharge(map[string]any{"return_url": "https://bücher.example/done"}),
+			attr: "return_url", allowed: ascii},
+		{name: "campaign/link port out of range", hcl: partnerCampaign(map[string]any{"link": "https://www.livechat.com:65536/pricing/"}),
+			attr: "link", allowed: port},
+		{name: "upgrade/webhook_url with an empty host", hcl: inAppUpgrade(map[string]any{"webhook_url": "https://"}),
+			attr: "webhook_url", allowed: "must be an absolute https URL such as https://example.com/hooks/livechat"},
+		{name: "upgrade/webhook_url port out of range", hcl: inAppUpgrade(map[string]any{"webhook_url": "https://example.com:70000/hook"}),
+			attr: "webhook_url", allowed: port},
+		{name: "upgrade/webhook_url with an IDN host", hcl: inAppUpgrade(map[string]any{"webhook_url": "https://bücher.example/hook"}),
+			attr: "webhook_url", allowed: ascii},
+		{name: "function/icon port out of range", hcl: checkoutURL(`"abc", "direct_charge", "https://cdn.example.com:99999/i.png", ""`),
+			attr: "icon", allowed: port},
+		{name: "provider/endpoint port out of range", endpoints: map[string]string{"billing": "https://billing.example.com:70000"},
+			hcl: balance, attr: "endpoints.billing", allowed: port},
+		{name: "provider/endpoint with an empty host", endpoints: map[string]string{"partners": "https://"},
+			hcl: balance, attr: "endpoints.partners", allowed: "must be an absolute http(s) URL such as https://billing.text.com"},
+		{name: "upgrade/webhook_url with a token in its query", hcl: inAppUpgrade(map[string]any{
+			"webhook_url": "https://example.com/hook?id=7&token=catalog-hook-token"}),
+			attr: "webhook_url", allowed: "must not carry a secret in its query (token=…), which would be kept in plain state"},
+		{name: "provider/max_retries beyond 64 bits", provider: `max_retries = 99999999999999999999`, hcl: balance,
+			attr: "max_retries must be a whole number", allowed: "that fits in 64 bits (at most 9223372036854775807)"},
+		{name: "provider/max_retries fraction", provider: `max_retries = 2.5`, hcl: balance,
+			attr: "max_retries", allowed: "must be a whole number: 2.5 is not"},
+		{name: "provider/requests_per_second beyond float64", provider: `requests_per_second = 1e400`, hcl: balance,
+			attr: "Attribute requests_per_second", allowed: "must be a number from 0 to 1000000 (0 means no limit), got 1e+400"},
+		{name: "provider/requests_per_second above the bound", provider: `requests_per_second = 1000000.5`, hcl: balance,
+			attr: "Attribute requests_per_second", allowed: "must be a number from 0 to 1000000"},
+		// Pinned: a whole number beyond 64 bits already named the attribute.
+		{name: "recurrent/price beyond 64 bits", hcl: recurrentCharge(map[string]any{"price": hclValue("9223372036854775808")}),
+			attr: "price must be a whole number of cents", allowed: "that fits in 64 bits (at most 9223372036854775807)"},
+		{name: "campaign/trial_duration beyond 64 bits", hcl: partnerCampaign(map[string]any{"trial_duration": hclValue("1e20")}),
+			attr: "trial_duration must be a whole number", allowed: "that fits in 64 bits (at most 9223372036854775807)"},
+	}
+}
+
 // refusedFunctionRows are the bad calls of checkout_url.
 func refusedFunctionRows() []catalogRow {
 	return []catalogRow{
@@ -453,6 +511,12 @@ func acceptedRows(license string) []catalogRow {
 			block(`data "livechat_partner_campaigns" "x"`, nil, map[string]any{"state": "disabled", "product": "partner_program"}) +
 			block(`data "livechat_direct_charges" "x"`, nil, map[string]any{"status": "success", "product": "helpdesk"}) +
 			block(`data "livechat_coupon" "x"`, nil, map[string]any{"label": "$25 discount"})},
+		{name: "upgrade/description from a heredoc, explicit port, punycode host, a query without a secret",
+			hcl: inAppUpgrade(map[string]any{"description": "Adds five more agent accounts.\n",
+				"webhook_url": "https://xn--bcher-kva.example:8443/hook?id=7"})},
+		{name: "provider/requests_per_second at the bound, charge on port 65535", planOnly: true,
+			provider: "access_token = \"" + sandbox.DefaultAccessToken + "\"\n  requests_per_second = 1000000",
+			hcl:      recurrentCharge(map[string]any{"return_url": "https://example.com:65535/done"})},
 		{name: "function/multibyte description, http icon",
 			hcl: checkoutURL(`"1c286f7a-aab8-4384-8e09-dc6749c550cd", "recurrent_charge", "http://cdn.example.com/i.png", "Zażółć gęślą jaźń"`)},
 	}
@@ -506,7 +570,7 @@ func bothInEitherOrder(a, b string) *regexp.Regexp {
 func refusedRows() []catalogRow {
 	var rows []catalogRow
 	for _, part := range [][]catalogRow{refusedProviderRows(), refusedChargeRows(), refusedUpgradeRows(),
-		refusedPartnerRows(), refusedFunctionRows(), refusedImportRows()} {
+		refusedPartnerRows(), refusedFunctionRows(), refusedImportRows(), refusedEdgeRows()} {
 		rows = append(rows, part...)
 	}
 	return rows

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -19,9 +20,9 @@ func nullModel() providerModel {
 		PartnerToken:        types.StringNull(),
 		PartnerPassword:     types.StringNull(),
 		Product:             types.StringNull(),
-		MaxRetries:          types.Int64Null(),
+		MaxRetries:          wholeNumber{Int64Value: types.Int64Null()},
 		RequestTimeout:      timetypes.NewGoDurationNull(),
-		RequestsPerSecond:   types.Float64Null(),
+		RequestsPerSecond:   types.NumberNull(),
 	}
 }
 
@@ -50,9 +51,9 @@ func TestBuildClientConfig_environmentFallbacks(t *testing.T) {
 	m := nullModel()
 	m.Endpoints = &endpointsModel{Billing: types.StringValue("https://proxy.example/billing"),
 		Partners: types.StringNull(), Accounts: types.StringValue(""), DeveloperConsole: types.StringNull()}
-	m.MaxRetries = types.Int64Value(0)
+	m.MaxRetries = countValue(0)
 	m.RequestTimeout = timetypes.NewGoDurationValueFromStringMust("90s")
-	m.RequestsPerSecond = types.Float64Value(2.5)
+	m.RequestsPerSecond = types.NumberValue(big.NewFloat(2.5))
 	got, _, diags := buildClientConfig(m, "")
 	if diags.HasError() {
 		t.Fatal(diags)

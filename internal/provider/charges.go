@@ -125,7 +125,7 @@ func chargeResourceAttributes(d chargeDescriptions) map[string]schema.Attribute 
 		"name": schema.StringAttribute{
 			MarkdownDescription: d.name,
 			Required:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notWhitespaceOnly{}},
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), notWhitespaceOnly{}, noControlCharacters{}},
 			PlanModifiers:       replace,
 		},
 		"price": schema.Int64Attribute{

@@ -59,6 +59,45 @@ func TestAccDirectChargeResource_emptyCreateAnswer(t *testing.T) {
 	}
 }
 
+// rateLimitedAfterForwarding answers the first creating POST under prefix
+// with a 429 without Retry-After after the sandbox committed it: a proxy
+// that forwarded the request and rate limited the way back.
+func rateLimitedAfterForwarding(prefix string, posts *atomic.Int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, prefix) && posts.Add(1) == 1 {
+				next.ServeHTTP(httptest.NewRecorder(), r)
+				http.Error(w, "rate limited", http.StatusTooManyRequests)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// A 429 without Retry-After does not prove that nothing was charged: the
+// create is not sent again, the one charge the platform made is found and
+// adopted, and the buyer is asked to pay once.
+func TestAccDirectChargeResource_rateLimitedAfterForwarding(t *testing.T) {
+	var posts atomic.Int64
+	sbx := newWrappedTestSandbox(t, sandbox.Options{}, rateLimitedAfterForwarding("/v3/direct_charge/", &posts))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: dcConfig(sbx, dcBasic),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dcAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+				},
+			},
+			{Config: dcConfig(sbx, dcBasic), ConfigPlanChecks: emptyPlan()},
+		},
+	})
+	if got := sbx.storedObjects(t, "direct_charges"); len(got) != 1 || posts.Load() != 1 {
+		t.Fatalf("%d direct charges after %d creates, want 1 and 1", len(got), posts.Load())
+	}
+}
+
 // A recurrent charge cannot be looked for: an empty 201 fails the apply
 // saying the charge may exist, and stores nothing: no charge with an
 // empty id, which no refresh could ever find again.

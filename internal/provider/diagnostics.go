@@ -210,10 +210,13 @@ func addAdoptionWarning(diags *diag.Diagnostics, what, id string, failedWith err
 // (platform-api.md §6.7).
 func addPreexistingWarning(diags *diag.Diagnostics, what, id string) {
 	diags.AddWarning(fmt.Sprintf("Existing %s %s taken over", what, id),
-		redactSecrets(fmt.Sprintf("An active %[1]s with this name and exactly these arguments already existed: %[2]s. The "+
-			"platform refuses a second one, so none was created, and Terraform manages %[2]s from now on. It may have been "+
-			"left by an earlier run that was interrupted before the platform's answer reached its state. If another "+
-			"Terraform configuration manages it, remove it from this state (terraform state rm) rather than destroy it here.",
+		redactSecrets(fmt.Sprintf("No %[1]s was created: an active %[1]s with this name and exactly these arguments "+
+			"already existed, %[2]s, and the platform refuses a second one, so Terraform manages %[2]s from now on.\n\n"+
+			"It may be an orphan of an earlier run of this configuration, interrupted before the platform's answer "+
+			"reached the state. It may also belong to someone else: another Terraform workspace or state, or a person "+
+			"who made it in the Partner Program dashboard. Then both manage it, and destroying either disables it for "+
+			"both. To hand it back without disabling it, remove it from this state (terraform state rm with this "+
+			"resource's address) and give this resource another name; do not destroy it here.",
 			what, id)))
 }
 
@@ -232,13 +235,7 @@ func addLookalikeWarning(diags *diag.Diagnostics, what, made, kind string, res l
 	if len(res.found) == 0 {
 		return
 	}
-	names := make([]string, len(res.found))
-	for i, l := range res.found {
-		names[i] = l.ID
-		if !l.CreatedAt.IsZero() {
-			names[i] += " (created " + l.CreatedAt.UTC().Format(time.RFC3339) + ")"
-		}
-	}
+	names := lookalikeNames(res.found)
 	summary := fmt.Sprintf("Possible orphan: %s %s has the same arguments", kind, res.found[0].ID)
 	if len(res.found) > 1 {
 		summary = fmt.Sprintf("Possible orphans: %d %ss have the same arguments", len(res.found), kind)
@@ -248,7 +245,29 @@ func addLookalikeWarning(diags *diag.Diagnostics, what, made, kind string, res l
 		"that was interrupted or killed before the platform's answer reached the state. The platform has no idempotency "+
 		"keys, so the provider cannot tell, and it never takes over an object that may belong to another resource: %[2]s "+
 		"was created as planned. If one of them is an orphan, nothing manages it: %[6]s",
-		what, made, pluralize(len(res.found), kind), shortDuration(client.LookalikeWindow), strings.Join(names, ", "), afterwards)))
+		what, made, pluralize(len(res.found), kind), shortDuration(client.LookalikeWindow), names, afterwards)))
+}
+
+// lookalikesNamed bounds the lookalikes a warning names: a seller with
+// thousands of identical pending charges gets a warning of a few lines.
+const lookalikesNamed = 10
+
+// lookalikeNames lists the first lookalikesNamed lookalikes with their
+// creation times, and how many more there are.
+func lookalikeNames(found []client.Lookalike) string {
+	shown := found[:min(len(found), lookalikesNamed)]
+	names := make([]string, len(shown))
+	for i, l := range shown {
+		names[i] = l.ID
+		if !l.CreatedAt.IsZero() {
+			names[i] += " (created " + l.CreatedAt.UTC().Format(time.RFC3339) + ")"
+		}
+	}
+	text := strings.Join(names, ", ")
+	if more := len(found) - len(shown); more > 0 {
+		text += fmt.Sprintf(" and %d more", more)
+	}
+	return text
 }
 
 // lookalikeResult is what a create found of its lookalikes.

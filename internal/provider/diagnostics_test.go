@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -106,5 +107,49 @@ func TestAddCreateError_outcomes(t *testing.T) {
 		!strings.Contains(d, "2 objects that it may have made exist (c1, c2)") ||
 		!strings.Contains(d, "terraform import livechat_direct_charge.<name> <product>/<id>") {
 		t.Errorf("unknown: %s\n%s", s, d)
+	}
+}
+
+// A server that lists a hundred thousand lookalikes gets a warning of a
+// few lines: the first ones named with their creation times, and a count.
+func TestAddLookalikeWarning_bounded(t *testing.T) {
+	found := make([]client.Lookalike, 100_000)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	for i := range found {
+		found[i] = client.Lookalike{ID: fmt.Sprintf("dc-%06d", i), CreatedAt: at}
+	}
+	var diags diag.Diagnostics
+	addLookalikeWarning(&diags, "direct charge", "dc-new", "pending direct charge", lookalikeResult{found: found}, "import it.")
+	if len(diags) != 1 {
+		t.Fatalf("want one warning, got %d", len(diags))
+	}
+	detail := diags[0].Detail()
+	if len(detail) > 2000 {
+		t.Errorf("the warning is %d characters long for %d lookalikes", len(detail), len(found))
+	}
+	for _, want := range []string{"dc-000000 (created 2026-03-04T05:06:07Z)", "dc-000009", "and 99990 more", "100000 pending direct charges"} {
+		if !strings.Contains(detail+diags[0].Summary(), want) {
+			t.Errorf("the warning does not say %q:\n%s\n%s", want, diags[0].Summary(), detail)
+		}
+	}
+	if strings.Contains(detail, "dc-000010") {
+		t.Errorf("the warning names more than %d lookalikes", lookalikesNamed)
+	}
+}
+
+// The takeover of an existing campaign says which one (slug and id), that
+// it may be someone else's, and how to hand it back without disabling it.
+func TestAddPreexistingWarning_saysWhoseItMayBe(t *testing.T) {
+	var diags diag.Diagnostics
+	addPreexistingWarning(&diags, "partner campaign", "pp_spring (id 42)")
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning {
+		t.Fatalf("want one warning, got %v", diags)
+	}
+	text := diags[0].Summary() + "\n" + diags[0].Detail()
+	for _, want := range []string{"pp_spring (id 42)", "taken over", "No partner campaign was created",
+		"another Terraform workspace or state", "a person", "disables it for both", "terraform state rm", "do not destroy it here"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the takeover warning does not say %q:\n%s", want, text)
+		}
 	}
 }

@@ -74,11 +74,15 @@ func suiteFaults() []suiteFault {
 	}
 	return []suiteFault{
 		{name: "503 with Retry-After (20%)", ridesOut: true, rules: []map[string]any{{"route": "*", "error_rate": 0.2, "status": 503, "retry_after_s": 0}}},
-		// Without Retry-After the client backs off up to 15 s a time, and
-		// request_timeout bounds a call with its waits: a minute lets nine
-		// attempts run, so only nine 429s in a row fail a call.
-		{name: "429 (20%)", ridesOut: true, requestTimeout: "60s",
-			rules: []map[string]any{{"route": "*", "error_rate": 0.2, "status": 429}}},
+		// Reads and state changes get 429 without Retry-After: the client
+		// backs off up to 15 s a time, and request_timeout bounds a call
+		// with its waits: a minute lets nine attempts run, so only nine
+		// 429s in a row fail a call. Creating POSTs get it with
+		// Retry-After, a rate limiter pacing its clients, the only 429
+		// they are sent again after (§6.1).
+		{name: "429 (20%)", ridesOut: true, requestTimeout: "60s", rules: rateLimitRules(0.2),
+			note: "creating POSTs are answered with Retry-After: without it a 429 does not prove that nothing was " +
+				"created, so the create is reconciled instead of sent again (TestAccDirectChargeResource_rateLimitedAfterForwarding)"},
 		{name: "create committed, answer dropped (5%)", ridesOut: true, rules: drops,
 			note: "the first create of each family is dropped as well; creating POSTs of recurrent charges are left out: " +
 				"the platform cannot list them, so a lost answer leaves an orphan no one can find"},
@@ -87,6 +91,16 @@ func suiteFaults() []suiteFault {
 		{name: "connection reset after the request was written (5%)",
 			rules: []map[string]any{{"route": "*", "error_rate": 0.05, "reset": true}}},
 	}
+}
+
+// rateLimitRules answer rate of the requests 429: creating POSTs with
+// Retry-After, every other method without.
+func rateLimitRules(rate float64) []map[string]any {
+	rules := []map[string]any{{"route": "POST /", "error_rate": rate, "status": 429, "retry_after_s": 0}}
+	for _, method := range []string{"GET /", "PUT /", "PATCH /", "DELETE /"} {
+		rules = append(rules, map[string]any{"route": method, "error_rate": rate, "status": 429})
+	}
+	return rules
 }
 
 // faultRow is one line of the suite's table.

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,18 +64,24 @@ func interruptPoints(m objectMix) []int64 {
 func TestAccInterruptedApply(t *testing.T) {
 	cli := newTerraformCLI(t)
 	mix := interruptMix(t)
-	for _, after := range interruptPoints(mix) {
+	points := interruptPoints(mix)
+	for _, after := range points {
 		t.Run(fmt.Sprintf("after_%d_creates", after), func(t *testing.T) {
-			testInterruptedApply(t, cli.in(t), mix, after)
+			testInterruptedApply(t, cli.in(t), mix, after, os.Interrupt)
 		})
 	}
+	// A cancelled CI job or a stopped container sends SIGTERM, which
+	// Terraform must treat as the interrupt it is, not as a kill.
+	t.Run(fmt.Sprintf("SIGTERM_after_%d_creates", points[1]), func(t *testing.T) {
+		testInterruptedApply(t, cli.in(t), mix, points[1], syscall.SIGTERM)
+	})
 }
 
 // testInterruptedApply interrupts an apply once after creates went
 // through and the following ones are committed on the platform but not yet
 // answered, then checks the state against the platform, converges, and
 // destroys.
-func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after int64) {
+func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after int64, sig os.Signal) {
 	start := time.Now()
 	holds := &heldCreates{after: after, release: make(chan struct{})}
 	sbx := newWrappedTestSandbox(t, sandbox.Options{}, holds.wrap)
@@ -84,7 +91,7 @@ func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after i
 	tf.writeConfig(mixedConfig(sbx.providerConfig(), mix, mixLicenses(t, sbx, mix)))
 	tf.mustRun("init", "-input=false")
 
-	interruptApply(t, tf, holds)
+	interruptApply(t, tf, holds, sig)
 	made := expectStateMatchesPlatform(t, tf, sbx)
 	if made.total() == mix.total() {
 		t.Fatalf("the interrupt stopped nothing: all %d objects were created", made.total())
@@ -117,16 +124,16 @@ func testInterruptedApply(t *testing.T, tf *terraformCLI, mix objectMix, after i
 // when the interrupt is sent.
 const heldBeforeInterrupt = 3
 
-// interruptApply starts an apply, sends it SIGINT while creates are held
-// in flight, releases their answers once Terraform has stopped the
-// provider, and waits for the apply to stop.
-func interruptApply(t *testing.T, tf *terraformCLI, holds *heldCreates) {
+// interruptApply starts an apply, sends it sig (SIGINT or SIGTERM) while
+// creates are held in flight, releases their answers once Terraform has
+// stopped the provider, and waits for the apply to stop.
+func interruptApply(t *testing.T, tf *terraformCLI, holds *heldCreates, sig os.Signal) {
 	t.Helper()
 	run := tf.start("apply", "-auto-approve", "-input=false", "-parallelism=10")
 	holds.waitHeld(t, run, heldBeforeInterrupt)
-	t.Logf("SIGINT after %d creates committed, %d answers held", holds.commits.Load(), holds.held.Load())
-	if err := run.cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatalf("sending SIGINT to terraform: %v", err)
+	t.Logf("%v after %d creates committed, %d answers held", sig, holds.commits.Load(), holds.held.Load())
+	if err := run.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("sending %v to terraform: %v", sig, err)
 	}
 	// Release the answers only once the RPCs in flight were cancelled:
 	// tf6server cancels them right after StopProvider returns.

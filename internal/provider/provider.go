@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -77,9 +76,9 @@ type providerModel struct {
 	PartnerPassword     types.String         `tfsdk:"partner_password"`
 	Product             types.String         `tfsdk:"product"`
 	Endpoints           *endpointsModel      `tfsdk:"endpoints"`
-	MaxRetries          types.Int64          `tfsdk:"max_retries"`
+	MaxRetries          wholeNumber          `tfsdk:"max_retries"`
 	RequestTimeout      timetypes.GoDuration `tfsdk:"request_timeout"`
-	RequestsPerSecond   types.Float64        `tfsdk:"requests_per_second"`
+	RequestsPerSecond   types.Number         `tfsdk:"requests_per_second"`
 	TestMode            types.Bool           `tfsdk:"test_mode"`
 }
 
@@ -169,7 +168,10 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"and network errors; creating requests only when the platform provably did not act). Answers that ask " +
 					"to wait (429, and 503 with `Retry-After`) are the platform pacing its clients and have a budget five " +
 					"times as large, within `request_timeout`. `0` turns retries off. Defaults to `4`.",
-				Optional:   true,
+				Optional: true,
+				// A whole number beyond 64 bits is refused naming the
+				// attribute, not as the framework's conversion error.
+				CustomType: countType,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"request_timeout": schema.StringAttribute{
@@ -179,10 +181,11 @@ func (p *livechatProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:   true,
 				Validators: []validator.String{requestTimeoutRule},
 			},
-			"requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: "Client-side limit on requests per second across all APIs; `0` (the default) means no limit.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.AtLeast(0)},
+			"requests_per_second": schema.NumberAttribute{
+				MarkdownDescription: fmt.Sprintf("Client-side limit on requests per second across all APIs, from `0` to `%d`; "+
+					"`0` (the default) means no limit.", maxRequestsPerSecond),
+				Optional:   true,
+				Validators: []validator.Number{requestsPerSecondRule{}},
 			},
 			"test_mode": schema.BoolAttribute{
 				MarkdownDescription: "A guard for staging workspaces: with `true`, every charge (`livechat_recurrent_charge`, " +
@@ -591,7 +594,7 @@ func resolveRequestLimits(cfg providerModel, out *client.Config) diag.Diagnostic
 		out.RequestTimeout = d
 	}
 	if !cfg.RequestsPerSecond.IsNull() {
-		out.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+		out.RequestsPerSecond, _ = cfg.RequestsPerSecond.ValueBigFloat().Float64()
 	}
 	return diags
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -118,7 +119,7 @@ func TestProviderConfigure_requestsPerSecondReachesClient(t *testing.T) {
 	m := oauthModelAt(hs.URL, "")
 	m.OAuth = nil
 	m.AccessToken = types.StringValue(sandbox.DefaultAccessToken)
-	m.RequestsPerSecond = types.Float64Value(20)
+	m.RequestsPerSecond = types.NumberValue(big.NewFloat(20))
 	resp := configureProvider(t, m)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)

@@ -3,7 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/url"
 	"regexp"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -86,6 +89,7 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, 64),
 					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+					noControlCharacters{},
 				},
 			},
 			"description": schema.StringAttribute{
@@ -94,13 +98,15 @@ func (r *inAppUpgradeResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, 200),
 					stringvalidator.RegexMatches(upgradeNotBlank, "must contain a character other than spaces"),
+					noControlCharacters{lineBreaks: true},
 				},
 			},
 			"webhook_url": schema.StringAttribute{
 				MarkdownDescription: "Where the platform POSTs the JSON webhook `{\"id\",\"transaction\",\"organization\",\"license\",\"name\",\"type\":\"ENABLE|DISABLE\",\"quantity\"}` " +
 					"when a customer enables or disables the upgrade. Your endpoint answers `200` to accept, or a `4xx` " +
 					"with a short plain-text reason that the customer sees. Must be `https://` (plain `http://` only for a " +
-					"loopback host such as `127.0.0.1` or `localhost`).",
+					"loopback host such as `127.0.0.1` or `localhost`), and must not carry a secret in its query (such as " +
+					"`token=`), which would be kept in plain state: authenticate deliveries with `webhook_secret`.",
 				Required:   true,
 				Validators: []validator.String{webhookURLValidator{}},
 			},
@@ -390,6 +396,22 @@ func webhookURLProblem(raw string) string {
 		return fmt.Sprintf("must be an absolute https URL such as https://example.com/hooks/livechat, got %q", shown)
 	case client.PlainHTTPOffLoopback(u):
 		return fmt.Sprintf("must use https; plain http is allowed only for a loopback host such as 127.0.0.1 or localhost, got %q", shown)
+	case client.HostProblem(u) != "":
+		return fmt.Sprintf("must be an absolute https URL that can be reached: %s, got %q", client.HostProblem(u), shown)
+	case secretInQuery(u) != "":
+		return fmt.Sprintf("must not carry a secret in its query (%s=…), which would be kept in plain state and shown in "+
+			"every plan; authenticate deliveries with webhook_secret instead, got %q", secretInQuery(u), client.RedactURL(u))
+	}
+	return ""
+}
+
+// secretInQuery names the first query parameter of u (in name order)
+// whose name marks a secret (token, secret, signature, api_key…), or "".
+func secretInQuery(u *url.URL) string {
+	for _, key := range slices.Sorted(maps.Keys(u.Query())) {
+		if client.IsSecretKey(key) {
+			return key
+		}
 	}
 	return ""
 }

@@ -102,7 +102,9 @@ func (r *partnerCampaignResource) Schema(_ context.Context, _ resource.SchemaReq
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(campaignNameMin, campaignNameMax),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`), "must not start or end with whitespace"),
+					// (?s): a line break inside is the next rule's to name.
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S(?s:.*\S)?$`), "must not start or end with whitespace"),
+					noControlCharacters{},
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},

@@ -73,13 +73,17 @@ func (v absoluteHTTPURL) ValidateString(ctx context.Context, req validator.Strin
 	}
 	raw := req.ConfigValue.ValueString()
 	shown, hasUserinfo := client.WithoutUserinfo(raw)
-	switch _, ok := client.ParseAbsoluteHTTPURL(raw); {
+	u, ok := client.ParseAbsoluteHTTPURL(raw)
+	switch {
 	case hasUserinfo:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s must not carry user info "+
 			"(user:password@), which would be kept in plain state, got %q.", req.Path, shown))
 	case !ok:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), shown))
+	case client.HostProblem(u) != "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
+			fmt.Sprintf("%s %s: %s, got %q.", req.Path, v.Description(ctx), client.HostProblem(u), shown))
 	}
 }
 

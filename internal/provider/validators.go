@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"unicode"
 
@@ -123,6 +124,73 @@ func (v notWhitespaceOnly) ValidateString(ctx context.Context, req validator.Str
 	if s := req.ConfigValue.ValueString(); s != "" && strings.TrimSpace(s) == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 			fmt.Sprintf("Attribute %s %s: it holds only spaces, tabs or line breaks.", req.Path, v.Description(ctx)))
+	}
+}
+
+// noControlCharacters refuses a name or text with control characters
+// (NUL, escape, line breaks and the like): the buyer would see them on the
+// checkout or the invoice, terminals would act on them in Terraform's own
+// output, and the platform documents no rule for them. lineBreaks lets tab
+// and line breaks through, for a text written as a heredoc.
+type noControlCharacters struct {
+	lineBreaks bool
+}
+
+var _ validator.String = noControlCharacters{}
+
+func (v noControlCharacters) Description(context.Context) string {
+	if v.lineBreaks {
+		return "must not contain control characters other than tab and line breaks (such as NUL or escape)"
+	}
+	return "must not contain control characters (such as NUL, tab or a line break)"
+}
+
+func (v noControlCharacters) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v noControlCharacters) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for i, r := range []rune(req.ConfigValue.ValueString()) {
+		lineBreak := r == '\t' || r == '\n' || r == '\r'
+		if unicode.IsControl(r) && (!v.lineBreaks || !lineBreak) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+				fmt.Sprintf("Attribute %s %s: it holds %U at character %d.", req.Path, v.Description(ctx), r, i+1))
+			return
+		}
+	}
+}
+
+// maxRequestsPerSecond bounds requests_per_second: far beyond any rate a
+// platform API allows, and within what a float64 holds exactly enough.
+const maxRequestsPerSecond = 1_000_000
+
+// requestsPerSecondRule keeps requests_per_second from 0 to
+// maxRequestsPerSecond. The attribute is a number rather than a float64
+// so that a value no float64 holds (1e400) is refused here, naming the
+// attribute, instead of failing the framework's conversion.
+type requestsPerSecondRule struct{}
+
+var _ validator.Number = requestsPerSecondRule{}
+
+func (requestsPerSecondRule) Description(context.Context) string {
+	return fmt.Sprintf("must be a number from 0 to %d (0 means no limit)", maxRequestsPerSecond)
+}
+
+func (v requestsPerSecondRule) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v requestsPerSecondRule) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueBigFloat()
+	if n.Sign() < 0 || n.Cmp(big.NewFloat(maxRequestsPerSecond)) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s %s, got %s.", req.Path, v.Description(ctx), n.Text('g', -1)))
 	}
 }
 
