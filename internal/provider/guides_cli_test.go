@@ -140,7 +140,8 @@ func expectGeneratedConfig(t *testing.T, generated string) {
 		if !strings.Contains(guide, "`"+line+"`") {
 			t.Errorf("the migration guide no longer shows `%s`; update this list with it", line)
 		}
-		if !regexp.MustCompile(`(?m)^\s*` + strings.ReplaceAll(regexp.QuoteMeta(line), " = ", `\s+=\s+`) + `$`).MatchString(generated) {
+		// OpenTofu marks a write-only attribute "# sensitive write-only".
+		if !regexp.MustCompile(`(?m)^\s*` + strings.ReplaceAll(regexp.QuoteMeta(line), " = ", `\s+=\s+`) + `(?: write-only)?$`).MatchString(generated) {
 			t.Errorf("the migration guide shows `%s`, which generated.tf lacks:\n%s", line, generated)
 		}
 	}
