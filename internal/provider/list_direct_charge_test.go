@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -174,14 +173,7 @@ func TestAccListDirectCharge_query(t *testing.T) {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
 			"product": knownvalue.StringExact("livechat"), "id": knownvalue.StringExact(id)})
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: sbx.providerConfig() + `data "livechat_ledger_balance" "this" {}`},
-			{
-				Query: true,
-				Config: fmt.Sprintf(`
+	resource.ParallelTest(t, queryTestCase(sbx.providerConfig()+`data "livechat_ledger_balance" "this" {}`, fmt.Sprintf(`
 list "livechat_direct_charge" "all" {
   provider = livechat
 }
@@ -201,21 +193,17 @@ list "livechat_direct_charge" "payments" {
   }
 }
 `, sub),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("livechat_direct_charge.all", 22),
-					querycheck.ExpectLength("livechat_direct_charge.accepted", 2),
-					querycheck.ExpectIdentity("livechat_direct_charge.accepted", map[string]knownvalue.Check{
-						"product": knownvalue.StringExact("livechat"), "id": knownvalue.StringExact(ids["Setup fee 13"])}),
-					querycheck.ExpectResourceDisplayName("livechat_direct_charge.accepted", byID(ids["Setup fee 03"]),
-						knownvalue.StringExact("Setup fee 03 ("+ids["Setup fee 03"]+")")),
-					querycheck.ExpectResourceKnownValues("livechat_direct_charge.accepted", byID(ids["Setup fee 03"]),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("accepted")},
-							{Path: tfjsonpath.New("price"), KnownValue: knownvalue.Int64Exact(4900)},
-						}),
-					querycheck.ExpectLength("livechat_direct_charge.payments", 1),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("livechat_direct_charge.all", 22),
+		querycheck.ExpectLength("livechat_direct_charge.accepted", 2),
+		querycheck.ExpectIdentity("livechat_direct_charge.accepted", map[string]knownvalue.Check{
+			"product": knownvalue.StringExact("livechat"), "id": knownvalue.StringExact(ids["Setup fee 13"])}),
+		querycheck.ExpectResourceDisplayName("livechat_direct_charge.accepted", byID(ids["Setup fee 03"]),
+			knownvalue.StringExact("Setup fee 03 ("+ids["Setup fee 03"]+")")),
+		querycheck.ExpectResourceKnownValues("livechat_direct_charge.accepted", byID(ids["Setup fee 03"]),
+			[]querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("accepted")},
+				{Path: tfjsonpath.New("price"), KnownValue: knownvalue.Int64Exact(4900)},
+			}),
+		querycheck.ExpectLength("livechat_direct_charge.payments", 1),
+	))
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -99,14 +98,7 @@ func TestAccListInAppUpgrade_query(t *testing.T) {
 	ids := upgradesToList(t, sbx)
 	seats := queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
 		"app_id": knownvalue.StringExact("sandbox-app"), "id": knownvalue.StringExact(ids["Extra Seats"])})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: sbx.providerConfig() + `data "livechat_ledger_balance" "this" {}`},
-			{
-				Query: true,
-				Config: `
+	resource.ParallelTest(t, queryTestCase(sbx.providerConfig()+`data "livechat_ledger_balance" "this" {}`, `
 list "livechat_in_app_upgrade" "app" {
   provider         = livechat
   include_resource = true
@@ -115,16 +107,12 @@ list "livechat_in_app_upgrade" "app" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("livechat_in_app_upgrade.app", 3),
-					querycheck.ExpectResourceDisplayName("livechat_in_app_upgrade.app", seats,
-						knownvalue.StringExact("Extra Seats ("+ids["Extra Seats"]+")")),
-					querycheck.ExpectResourceKnownValues("livechat_in_app_upgrade.app", seats, []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("quantity")},
-						{Path: tfjsonpath.New("webhook_secret"), KnownValue: knownvalue.Null()},
-					}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("livechat_in_app_upgrade.app", 3),
+		querycheck.ExpectResourceDisplayName("livechat_in_app_upgrade.app", seats,
+			knownvalue.StringExact("Extra Seats ("+ids["Extra Seats"]+")")),
+		querycheck.ExpectResourceKnownValues("livechat_in_app_upgrade.app", seats, []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("quantity")},
+			{Path: tfjsonpath.New("webhook_secret"), KnownValue: knownvalue.Null()},
+		}),
+	))
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -146,19 +145,12 @@ func TestListPartnerCampaign_validation(t *testing.T) {
 func TestAccListPartnerCampaign_query(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	campaignsToList(t, sbx)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: sbx.providerConfig() + `
+	resource.ParallelTest(t, queryTestCase(sbx.providerConfig()+`
 resource "livechat_partner_campaign" "summer" {
   name           = "Summer sale 2026"
   trial_duration = 30
 }
-`},
-			{
-				Query: true,
-				Config: `
+`, `
 list "livechat_partner_campaign" "all" {
   provider = livechat
 }
@@ -178,25 +170,21 @@ list "livechat_partner_campaign" "disabled" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("livechat_partner_campaign.all", 19),
-					querycheck.ExpectLength("livechat_partner_campaign.summer", 1),
-					querycheck.ExpectIdentity("livechat_partner_campaign.summer", map[string]knownvalue.Check{
-						"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
-					querycheck.ExpectResourceDisplayName("livechat_partner_campaign.summer",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
-						knownvalue.StringExact("Summer sale 2026")),
-					querycheck.ExpectResourceKnownValues("livechat_partner_campaign.summer",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("trial_duration"), KnownValue: knownvalue.Int64Exact(30)},
-							{Path: tfjsonpath.New("active"), KnownValue: knownvalue.Bool(true)},
-						}),
-					querycheck.ExpectLength("livechat_partner_campaign.disabled", 1),
-					querycheck.ExpectIdentity("livechat_partner_campaign.disabled", map[string]knownvalue.Check{
-						"slug": knownvalue.StringExact("pp_reused-name")}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("livechat_partner_campaign.all", 19),
+		querycheck.ExpectLength("livechat_partner_campaign.summer", 1),
+		querycheck.ExpectIdentity("livechat_partner_campaign.summer", map[string]knownvalue.Check{
+			"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
+		querycheck.ExpectResourceDisplayName("livechat_partner_campaign.summer",
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
+			knownvalue.StringExact("Summer sale 2026")),
+		querycheck.ExpectResourceKnownValues("livechat_partner_campaign.summer",
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"slug": knownvalue.StringExact("pp_summer-sale-2026")}),
+			[]querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("trial_duration"), KnownValue: knownvalue.Int64Exact(30)},
+				{Path: tfjsonpath.New("active"), KnownValue: knownvalue.Bool(true)},
+			}),
+		querycheck.ExpectLength("livechat_partner_campaign.disabled", 1),
+		querycheck.ExpectIdentity("livechat_partner_campaign.disabled", map[string]knownvalue.Check{
+			"slug": knownvalue.StringExact("pp_reused-name")}),
+	))
 }

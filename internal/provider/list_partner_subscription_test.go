@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
 )
@@ -140,14 +139,7 @@ func TestAccListPartnerSubscription_query(t *testing.T) {
 	ids := licensesToList(t, sbx)
 	jane := queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
 		"product": knownvalue.StringExact("livechat"), "license_id": knownvalue.StringExact(ids["Jane Client"])})
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: sbx.providerConfig() + `data "livechat_partner_balance" "this" {}`},
-			{
-				Query: true,
-				Config: `
+	resource.ParallelTest(t, queryTestCase(sbx.providerConfig()+`data "livechat_partner_balance" "this" {}`, `
 list "livechat_partner_subscription" "open" {
   provider         = livechat
   include_resource = true
@@ -160,19 +152,15 @@ list "livechat_partner_subscription" "bots" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("livechat_partner_subscription.open", 2),
-					querycheck.ExpectResourceDisplayName("livechat_partner_subscription.open", jane,
-						knownvalue.StringExact("Jane Client: livechat license "+ids["Jane Client"]+", team annual, 5 seats")),
-					querycheck.ExpectResourceKnownValues("livechat_partner_subscription.open", jane, []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("team")},
-						{Path: tfjsonpath.New("seats"), KnownValue: knownvalue.Int64Exact(5)},
-					}),
-					querycheck.ExpectLength("livechat_partner_subscription.bots", 1),
-					querycheck.ExpectIdentity("livechat_partner_subscription.bots", map[string]knownvalue.Check{
-						"product": knownvalue.StringExact("chatbot"), "license_id": knownvalue.StringExact(ids["John Client"])}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("livechat_partner_subscription.open", 2),
+		querycheck.ExpectResourceDisplayName("livechat_partner_subscription.open", jane,
+			knownvalue.StringExact("Jane Client: livechat license "+ids["Jane Client"]+", team annual, 5 seats")),
+		querycheck.ExpectResourceKnownValues("livechat_partner_subscription.open", jane, []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("team")},
+			{Path: tfjsonpath.New("seats"), KnownValue: knownvalue.Int64Exact(5)},
+		}),
+		querycheck.ExpectLength("livechat_partner_subscription.bots", 1),
+		querycheck.ExpectIdentity("livechat_partner_subscription.bots", map[string]knownvalue.Check{
+			"product": knownvalue.StringExact("chatbot"), "license_id": knownvalue.StringExact(ids["John Client"])}),
+	))
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -127,14 +126,7 @@ func TestListRecurrentCharge_validation(t *testing.T) {
 func TestAccListRecurrentCharge_query(t *testing.T) {
 	sbx := newTestSandbox(t, sandbox.Options{})
 	ids := subscriptionsToList(t, sbx)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: sbx.providerConfig() + `data "livechat_ledger_balance" "this" {}`},
-			{
-				Query: true,
-				Config: `
+	resource.ParallelTest(t, queryTestCase(sbx.providerConfig()+`data "livechat_ledger_balance" "this" {}`, `
 list "livechat_recurrent_charge" "billed" {
   provider = livechat
 }
@@ -147,15 +139,11 @@ list "livechat_recurrent_charge" "helpdesk" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("livechat_recurrent_charge.billed", 2),
-					querycheck.ExpectIdentity("livechat_recurrent_charge.billed", map[string]knownvalue.Check{
-						"product": knownvalue.StringExact("livechat"), "id": knownvalue.StringExact(ids["Chat Transcripts Pro"])}),
-					querycheck.ExpectLength("livechat_recurrent_charge.helpdesk", 1),
-					querycheck.ExpectIdentity("livechat_recurrent_charge.helpdesk", map[string]knownvalue.Check{
-						"product": knownvalue.StringExact("helpdesk"), "id": knownvalue.StringExact(ids["Helpdesk plan"])}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("livechat_recurrent_charge.billed", 2),
+		querycheck.ExpectIdentity("livechat_recurrent_charge.billed", map[string]knownvalue.Check{
+			"product": knownvalue.StringExact("livechat"), "id": knownvalue.StringExact(ids["Chat Transcripts Pro"])}),
+		querycheck.ExpectLength("livechat_recurrent_charge.helpdesk", 1),
+		querycheck.ExpectIdentity("livechat_recurrent_charge.helpdesk", map[string]knownvalue.Check{
+			"product": knownvalue.StringExact("helpdesk"), "id": knownvalue.StringExact(ids["Helpdesk plan"])}),
+	))
 }

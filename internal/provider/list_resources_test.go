@@ -17,6 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/client"
 	"github.com/livechat-tf/terraform-provider-livechat/internal/sandbox"
@@ -415,4 +418,18 @@ func partnerClient(t *testing.T, sbx *testSandbox) *client.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// queryTestCase applies before (the provider block and what the list must
+// find) and then runs query as a `terraform query` step with checks; it is
+// skipped below Terraform 1.14, the first CLI with list blocks.
+func queryTestCase(before, query string, checks ...querycheck.QueryResultCheck) resource.TestCase {
+	return resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: before},
+			{Query: true, Config: query, QueryResultChecks: checks},
+		},
+	}
 }
