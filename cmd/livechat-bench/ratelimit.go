@@ -38,7 +38,10 @@ type rateLimitResult struct {
 // faults finds nothing to do, and destroys it all.
 func (b *bench) measureRateLimited(ctx context.Context, n int, share float64) (rateLimitResult, error) {
 	res := rateLimitResult{N: n, Share: share}
-	live := b.subjects[0]
+	live, err := b.subject(subjectLivechat)
+	if err != nil {
+		return res, err
+	}
 	dirs, err := b.writeConfigs(n)
 	if err != nil {
 		return res, err
@@ -100,4 +103,14 @@ func countErrors(logPath string) (int, error) {
 		return 0, err
 	}
 	return strings.Count(string(data), "\nError: "), nil
+}
+
+// subject is the measured provider of that name.
+func (b *bench) subject(name string) (subject, error) {
+	for _, s := range b.subjects {
+		if s.name == name {
+			return s, nil
+		}
+	}
+	return subject{}, fmt.Errorf("no provider %q among the subjects", name)
 }
