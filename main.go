@@ -3,12 +3,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/livechat-tf/terraform-provider-livechat/internal/provider"
 )
@@ -34,13 +34,20 @@ func main() {
 			log.Fatal(err.Error())
 		}
 	}
-	opts := providerserver.ServeOpts{
-		Address:         "registry.terraform.io/livechat-tf/" + providerName,
-		Debug:           debug,
-		ProtocolVersion: 6,
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	_ = commit
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	newServer := provider.NewProtocolServer(version)
+	serve := func() tfprotov6.ProviderServer {
+		srv, err := newServer()
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		return srv
+	}
+	if err := tf6server.Serve("registry.terraform.io/livechat-tf/"+providerName, serve, opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

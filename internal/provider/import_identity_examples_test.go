@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -61,7 +60,7 @@ func readIdentityExample(t *testing.T, path string) identityExample {
 
 func identitySchemas(t *testing.T) map[string]*tfprotov6.ResourceIdentitySchema {
 	t.Helper()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	srv, err := NewProtocolServer("test")()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -472,7 +471,11 @@ func serveProviderForCLI(t *testing.T) cliProviderServer {
 	serveErr := make(chan error, 1)
 	watch := stopWatcher{stopped: make(chan struct{}), once: &sync.Once{}}
 	factory := func() tfprotov6.ProviderServer {
-		watch.ProviderServer = providerserver.NewProtocol6(New("test")())()
+		srv, err := NewProtocolServer("test")()
+		if err != nil {
+			panic(err)
+		}
+		watch.ProviderServer = srv
 		return watch
 	}
 	go func() {

@@ -84,7 +84,10 @@ func benchmarkProtocol(b *testing.B, call protocolCall) {
 				floorNsPerOp = loop(b, newBenchObject(b, srv, r.typeName, r.args), call)
 			})
 			b.Run("livechat", func(b *testing.B) {
-				srv := protocolServer(b, New("bench")())
+				srv, err := NewProtocolServer("bench")()
+				if err != nil {
+					b.Fatal(err)
+				}
 				nsPerOp := loop(b, newBenchObject(b, srv, r.typeName, r.args), call)
 				if floorNsPerOp > 0 {
 					b.ReportMetric(nsPerOp/floorNsPerOp, "x-same-schema")
@@ -175,7 +178,8 @@ func (o *benchObject) noChangePlan() *tfprotov6.PlanResourceChangeRequest {
 	}
 }
 
-// protocolServer serves p as Terraform reaches it, less the gRPC transport.
+// protocolServer serves p as the framework alone does, less the gRPC
+// transport: the floor's server.
 func protocolServer(b testing.TB, p provider.Provider) tfprotov6.ProviderServer {
 	srv, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {

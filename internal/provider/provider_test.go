@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -22,7 +21,7 @@ import (
 // testProviderFactories serve the provider in-process to the Terraform CLI
 // that terraform-plugin-testing runs.
 var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"livechat": providerserver.NewProtocol6WithError(New("test")()),
+	"livechat": NewProtocolServer("test"),
 }
 
 // clearEnv empties every variable the provider reads, so the machine's own

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// requestPayload stands for what a request's context carries in Terraform:
+// the gRPC stream, its buffers, the SDK's loggers.
+type requestPayload struct{ _ [4096]byte }
+
+type payloadKey struct{}
+
+// callsRetaining runs calls ReadResource and no-change PlanResourceChange
+// calls on srv, each with its own context, and reports how many of those
+// contexts are still reachable once the calls have returned.
+func callsRetaining(t *testing.T, srv tfprotov6.ProviderServer, calls int) int {
+	t.Helper()
+	o := newBenchObject(t, srv, "livechat_recurrent_charge", benchResources[0].args)
+	held := make([]weak.Pointer[requestPayload], 0, calls)
+	for i := range calls {
+		p := &requestPayload{}
+		held = append(held, weak.Make(p))
+		ctx := context.WithValue(t.Context(), payloadKey{}, p)
+		if i%2 == 0 {
+			resp, err := srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: o.typeName, CurrentState: o.state, Private: o.private})
+			failOnDiagnostics(t, "ReadResource", err, resp.Diagnostics)
+		} else {
+			resp, err := srv.PlanResourceChange(ctx, o.noChangePlan())
+			failOnDiagnostics(t, "PlanResourceChange", err, resp.Diagnostics)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	alive := 0
+	for _, w := range held {
+		if w.Value() != nil {
+			alive++
+		}
+	}
+	return alive
+}
+
+func TestProtocolServerLetsGoOfFinishedRequests(t *testing.T) {
+	const calls = 200
+	srv, err := NewProtocolServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alive := callsRetaining(t, srv, calls); alive > 0 {
+		t.Errorf("%d of %d finished requests are still held in memory; want none", alive, calls)
+	}
+	// What the framework's own server keeps, for the record: when this
+	// reaches zero the framework no longer needs the wrapper.
+	t.Logf("the framework's own server holds %d of %d finished requests",
+		callsRetaining(t, protocolServer(t, New("test")()), calls), calls)
+}
+
+func TestProtocolServerKeepsTheOptionalProtocols(t *testing.T) {
+	srv, err := NewProtocolServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Terraform's protocol server finds these by type assertion.
+	if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
+		t.Error("the server lost the list resource protocol")
+	}
+	if _, ok := srv.(tfprotov6.ActionServer); !ok {
+		t.Error("the server lost the action protocol")
+	}
+	if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
+		t.Error("the server lost the state store protocol")
+	}
+}
+
+func TestReleasableContextIsTheRequestUntilReleased(t *testing.T) {
+	parent, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, "value"))
+	deadline := time.Now().Add(time.Hour)
+	parent, cancelDeadline := context.WithDeadline(parent, deadline)
+	defer cancelDeadline()
+	rc := newReleasableContext(parent)
+
+	if rc.Value(payloadKey{}) != "value" {
+		t.Error("the request's values are not visible during the call")
+	}
+	if d, ok := rc.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline() = %v, %v; want the request's %v", d, ok, deadline)
+	}
+	child, cancelChild := context.WithCancel(rc)
+	defer cancelChild()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the request did not cancel what the call derived from it")
+	}
+	if !errors.Is(rc.Err(), context.Canceled) {
+		t.Errorf("Err() = %v during the call; want the request's context.Canceled", rc.Err())
+	}
+
+	rc.release()
+	if rc.Value(payloadKey{}) != nil {
+		t.Error("a released context still answers the request's values")
+	}
+	if _, ok := rc.Deadline(); ok {
+		t.Error("a released context still has the request's deadline")
+	}
+	if !errors.Is(rc.Err(), context.Canceled) {
+		t.Errorf("Err() = %v after release; want context.Canceled, the request being done", rc.Err())
+	}
+}
+
+func TestReleasedContextOfALiveRequestIsNotDone(t *testing.T) {
+	rc := newReleasableContext(t.Context())
+	rc.release()
+	if err := rc.Err(); err != nil {
+		t.Errorf("Err() = %v; a released context whose request goes on must not report it done", err)
+	}
+	select {
+	case <-rc.Done():
+		t.Error("Done() is closed while the request goes on")
+	default:
+	}
+}
