@@ -108,8 +108,8 @@ func TestReleasableContextIsTheRequestUntilReleased(t *testing.T) {
 	if rc.Value(payloadKey{}) != nil {
 		t.Error("a released context still answers the request's values")
 	}
-	if _, ok := rc.Deadline(); ok {
-		t.Error("a released context still has the request's deadline")
+	if d, ok := rc.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("Deadline() = %v, %v after release; want the request's %v, as before it", d, ok, deadline)
 	}
 	if !errors.Is(rc.Err(), context.Canceled) {
 		t.Errorf("Err() = %v after release; want context.Canceled, the request being done", rc.Err())
@@ -126,5 +126,33 @@ func TestReleasedContextOfALiveRequestIsNotDone(t *testing.T) {
 	case <-rc.Done():
 		t.Error("Done() is closed while the request goes on")
 	default:
+	}
+}
+
+// The context contract has successive calls of Err return the same error:
+// a call that ran out of time must not be told later that it was cancelled.
+func TestReleasedContextKeepsTheRequestsError(t *testing.T) {
+	expired, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	rc := newReleasableContext(expired)
+	if !errors.Is(rc.Err(), context.DeadlineExceeded) {
+		t.Fatalf("Err() = %v during the call; want context.DeadlineExceeded", rc.Err())
+	}
+	rc.release()
+	if !errors.Is(rc.Err(), context.DeadlineExceeded) {
+		t.Errorf("Err() = %v after release; want context.DeadlineExceeded, as before it", rc.Err())
+	}
+
+	// Released first and timed out after: the deadline tells why.
+	parent, cancelLater := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancelLater()
+	rc = newReleasableContext(parent)
+	rc.release()
+	<-rc.Done()
+	if !errors.Is(rc.Err(), context.DeadlineExceeded) {
+		t.Errorf("Err() = %v for a request that timed out after release; want context.DeadlineExceeded", rc.Err())
+	}
+	if first, again := rc.Err(), rc.Err(); first != again {
+		t.Errorf("Err() answered %v, then %v", first, again)
 	}
 }
