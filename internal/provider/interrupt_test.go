@@ -260,6 +260,9 @@ type terraformCLI struct {
 	dir    string
 	config string
 	built  bool
+	// wrapServer, when set, wraps the provider server each command is
+	// served by, for a test that watches the calls.
+	wrapServer func(tfprotov6.ProviderServer) tfprotov6.ProviderServer
 }
 
 // newTerraformCLI finds the CLI, or skips the test as the acceptance
@@ -285,7 +288,7 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 
 // in is the CLI for one (sub)test, in a fresh working directory.
 func (c *terraformCLI) in(t *testing.T) *terraformCLI {
-	return &terraformCLI{t: t, bin: c.bin, config: c.config, dir: t.TempDir(), built: c.built}
+	return &terraformCLI{t: t, bin: c.bin, config: c.config, dir: t.TempDir(), built: c.built, wrapServer: c.wrapServer}
 }
 
 func (c *terraformCLI) writeConfig(hcl string) {
@@ -313,7 +316,7 @@ func (c *terraformCLI) start(args ...string) *terraformRun {
 	srv := cliProviderServer{close: func() {}}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.config, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	if !c.built {
-		srv = serveProviderForCLI(c.t)
+		srv = serveProviderForCLI(c.t, c.wrapServer)
 		env = append(env, "TF_REATTACH_PROVIDERS="+srv.reattach)
 	}
 	cmd := exec.Command(c.bin, append(args, "-no-color")...)
@@ -462,8 +465,9 @@ type cliProviderServer struct {
 }
 
 // serveProviderForCLI serves the provider in-process in debug mode, as
-// terraform-plugin-testing does, but for a CLI that the test runs itself.
-func serveProviderForCLI(t *testing.T) cliProviderServer {
+// terraform-plugin-testing does, but for a CLI that the test runs itself;
+// wrap, when not nil, wraps the server Terraform reaches.
+func serveProviderForCLI(t *testing.T, wrap func(tfprotov6.ProviderServer) tfprotov6.ProviderServer) cliProviderServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	configCh := make(chan *plugin.ReattachConfig)
@@ -474,6 +478,9 @@ func serveProviderForCLI(t *testing.T) cliProviderServer {
 		srv, err := NewProtocolServer("test")()
 		if err != nil {
 			panic(err)
+		}
+		if wrap != nil {
+			srv = wrap(srv)
 		}
 		watch.ProviderServer = srv
 		return watch

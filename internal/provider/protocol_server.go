@@ -141,39 +141,62 @@ func (s releasing) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequ
 }
 
 // releasableContext is a request's context until release, and after it a
-// context that holds nothing of the request: no values, no deadline, and
-// done when the request's context is. Its parent sits behind an atomic
-// pointer because the framework's loggers read values on every call.
+// context that holds nothing of the request: no values, and done when the
+// request's context is. Its parent sits behind an atomic pointer because
+// the framework's loggers read values on every call. The deadline and the
+// error are kept apart from the parent, because the context contract has
+// successive calls of Deadline and Err answer the same, release or not.
 type releasableContext struct {
-	parent atomic.Pointer[context.Context]
-	done   <-chan struct{}
+	parent      atomic.Pointer[context.Context]
+	done        <-chan struct{}
+	deadline    time.Time
+	hasDeadline bool
+	err         atomic.Pointer[error]
 }
 
 func newReleasableContext(parent context.Context) *releasableContext {
 	c := &releasableContext{done: parent.Done()}
+	c.deadline, c.hasDeadline = parent.Deadline()
 	c.parent.Store(&parent)
 	return c
 }
 
-func (c *releasableContext) release() { c.parent.Store(nil) }
-
-func (c *releasableContext) Deadline() (time.Time, bool) {
-	if p := c.parent.Load(); p != nil {
-		return (*p).Deadline()
-	}
-	return time.Time{}, false
+// release forgets the parent, keeping its error if it has one already.
+func (c *releasableContext) release() {
+	_ = c.Err()
+	c.parent.Store(nil)
 }
+
+func (c *releasableContext) Deadline() (time.Time, bool) { return c.deadline, c.hasDeadline }
 
 func (c *releasableContext) Done() <-chan struct{} { return c.done }
 
-// Err follows the request's context; once released it can only say
-// whether that context is done, which is all a finished call may ask.
+// Err is the request context's error, kept once there is one. Released
+// before the request is done, it can only tell from the deadline whether
+// the request ran out of time or was cancelled.
 func (c *releasableContext) Err() error {
-	if p := c.parent.Load(); p != nil {
-		return (*p).Err()
+	if err := c.err.Load(); err != nil {
+		return *err
 	}
+	var err error
+	if p := c.parent.Load(); p != nil {
+		err = (*p).Err()
+	} else {
+		err = c.doneErr()
+	}
+	if err == nil {
+		return nil
+	}
+	c.err.CompareAndSwap(nil, &err)
+	return *c.err.Load()
+}
+
+func (c *releasableContext) doneErr() error {
 	select {
 	case <-c.done:
+		if c.hasDeadline && !time.Now().Before(c.deadline) {
+			return context.DeadlineExceeded
+		}
 		return context.Canceled
 	default:
 		return nil
