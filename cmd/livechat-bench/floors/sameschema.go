@@ -7,9 +7,12 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -55,9 +58,63 @@ func (p *sameSchemaProvider) Resources(ctx context.Context) []func() resource.Re
 		var sch resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &sch)
 		floor := &sameSchemaResource{typeName: meta.TypeName, schema: sch.Schema, store: sameSchemaStore{p.store}}
+		if withIdentity, ok := r.(resource.ResourceWithIdentity); ok {
+			var ids resource.IdentitySchemaResponse
+			withIdentity.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ids)
+			identified := &identifiedSameSchemaResource{floor, ids.IdentitySchema}
+			out = append(out, func() resource.Resource { return identified })
+			continue
+		}
 		out = append(out, func() resource.Resource { return floor })
 	}
 	return out
+}
+
+// identifiedSameSchemaResource is the floor of a resource with an identity:
+// Terraform and the framework store and check an identity with every
+// object, so the floor carries the same identity schema. Like the
+// provider's, each identity attribute is the state attribute of its name.
+type identifiedSameSchemaResource struct {
+	*sameSchemaResource
+	identity identityschema.Schema
+}
+
+func (r *identifiedSameSchemaResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = r.identity
+}
+
+func (r *identifiedSameSchemaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.sameSchemaResource.Create(ctx, req, resp)
+	r.setIdentity(ctx, resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+func (r *identifiedSameSchemaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	r.sameSchemaResource.Read(ctx, req, resp)
+	r.setIdentity(ctx, resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+func (r *identifiedSameSchemaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.sameSchemaResource.Update(ctx, req, resp)
+	r.setIdentity(ctx, resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// setIdentity copies the identity attributes out of state, in one value
+// as a trivial provider would.
+func (r *identifiedSameSchemaResource) setIdentity(ctx context.Context, state tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil || state.Raw.IsNull() || diags.HasError() {
+		return
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		diags.AddError("Unable to set the identity of "+r.typeName, err.Error())
+		return
+	}
+	typ, _ := r.identity.Type().TerraformType(ctx).(tftypes.Object)
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name := range typ.AttributeTypes {
+		vals[name] = attrs[name]
+	}
+	identity.Raw = tftypes.NewValue(typ, vals)
 }
 
 type sameSchemaResource struct {
