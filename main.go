@@ -39,14 +39,11 @@ func main() {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	_ = commit
-	newServer := provider.NewProtocolServer(version)
-	serve := func() tfprotov6.ProviderServer {
-		srv, err := newServer()
-		if err != nil {
-			log.Fatal(err.Error())
-		}
-		return srv
+	srv, err := provider.NewProtocolServer(version)()
+	if err != nil {
+		log.Fatal(err.Error())
 	}
+	serve := func() tfprotov6.ProviderServer { return srv }
 	if err := tf6server.Serve("registry.terraform.io/livechat-tf/"+providerName, serve, opts...); err != nil {
 		log.Fatal(err.Error())
 	}
