@@ -156,7 +156,7 @@ func TestReleasedContextKeepsTheRequestsError(t *testing.T) {
 	if !errors.Is(rc.Err(), context.DeadlineExceeded) {
 		t.Errorf("Err() = %v for a request that timed out after release; want context.DeadlineExceeded", rc.Err())
 	}
-	if first, again := rc.Err(), rc.Err(); first != again {
+	if first, again := rc.Err(), rc.Err(); !errors.Is(again, first) {
 		t.Errorf("Err() answered %v, then %v", first, again)
 	}
 }
